@@ -1,0 +1,4 @@
+using Meterai.Server;
+
+var app = ServerHost.Build(args);
+app.Run();
