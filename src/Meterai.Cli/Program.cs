@@ -1,4 +1,9 @@
 using System.CommandLine;
+using Meterai.Cli.Commands;
 
-var root = new RootCommand("meterai: issue, stamp and verify e-Meterai");
-return root.Parse(args).Invoke();
+// Each command lives in its own file under Commands/ and is registered here, one line each.
+var root = new RootCommand("meterai: issue, stamp and verify e-Meterai (Indonesian electronic stamp duty)");
+var bench = new Command("bench", "benchmarks: print figures to compare with the peers (never part of the test suite)");
+root.Subcommands.Add(bench);
+root.Subcommands.Add(SerialCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -28,6 +28,8 @@ public readonly struct Result<T>
 
     public static implicit operator Result<T>(Error error) => Fail(error);
 
+    public static implicit operator Result<T>(T value) => Ok(value);
+
     public bool TryGetValue([MaybeNullWhen(false)] out T value, [MaybeNullWhen(true)] out Error error)
     {
         value = _value;
