@@ -1,0 +1,35 @@
+using Meterai.Core.Common;
+
+namespace Meterai.Storage;
+
+/// <summary>How to open the database. Configuration keys (server): <c>Database:Provider</c>, <c>Database:ConnectionString</c>,
+/// <c>Database:DataDirectory</c>; environment: <c>METERAI_Database__Provider</c> etc.</summary>
+public sealed record DatabaseOptions
+{
+    public const string DefaultDataDirectory = "./data";
+    public const string SqliteFileName = "meterai.db";
+
+    public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// PostgreSQL: required (an Npgsql connection string). SQLite: optional; default
+    /// <c>Data Source=&lt;DataDirectory&gt;/meterai.db</c>.
+    /// </summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>SQLite only: folder of the database file, created if missing.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory;
+
+    /// <summary>The time stamped on transfers and used for expiry; tests pass a controllable clock.</summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
+
+    /// <summary>Most transfers the ledger writer gathers into one transaction.</summary>
+    public int MaxTransfersPerBatch { get; init; } = 8190;
+
+    /// <summary>Apply pending migrations on open (the default). Off: refuse to open a database that is not up to date.</summary>
+    public bool Migrate { get; init; } = true;
+
+    public static DatabaseOptions Sqlite(string dataDirectory = DefaultDataDirectory) => new() { DataDirectory = dataDirectory };
+
+    public static DatabaseOptions Postgres(string connectionString) => new() { Provider = DatabaseProvider.Postgres, ConnectionString = connectionString };
+}
