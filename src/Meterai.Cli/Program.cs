@@ -5,5 +5,6 @@ using Meterai.Cli.Commands;
 var root = new RootCommand("meterai: issue, stamp and verify e-Meterai (Indonesian electronic stamp duty)");
 var bench = new Command("bench", "benchmarks: print figures to compare with the peers (never part of the test suite)");
 root.Subcommands.Add(bench);
+bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -26,6 +26,12 @@ public sealed record DatabaseOptions
     /// <summary>Most transfers the ledger writer gathers into one transaction.</summary>
     public int MaxTransfersPerBatch { get; init; } = 8190;
 
+    /// <summary>
+    /// Longest the ledger writer waits to fill a batch when recent batches suggest more requests are on their way (see
+    /// <c>LedgerWriter</c>). Zero: never wait.
+    /// </summary>
+    public TimeSpan BatchGatherWindow { get; init; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Apply pending migrations on open (the default). Off: refuse to open a database that is not up to date.</summary>
     public bool Migrate { get; init; } = true;
 

@@ -22,13 +22,20 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private readonly Channel<Submission> _queue = Channel.CreateUnbounded<Submission>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CommitBatch _commit;
     private readonly int _maxTransfers;
+    private readonly TimeSpan _gatherWindow;
     private readonly CancellationTokenSource _stop = new();
+    private readonly int[] _recentRequestCounts = new int[8];
     private readonly Task _loop;
+    private int _batches;
 
-    public LedgerWriter(CommitBatch commit, int maxTransfersPerBatch)
+    /// <param name="commit">Commits one batch.</param>
+    /// <param name="maxTransfersPerBatch">Most transfers in one transaction.</param>
+    /// <param name="gatherWindow">Longest a new batch waits for the requests the previous ones suggest are coming.</param>
+    public LedgerWriter(CommitBatch commit, int maxTransfersPerBatch, TimeSpan gatherWindow)
     {
         _commit = commit;
         _maxTransfers = Math.Max(1, maxTransfersPerBatch);
+        _gatherWindow = gatherWindow;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -58,18 +65,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
                     carried = null;
                 }
 
-                while (count < _maxTransfers && reader.TryRead(out var next))
-                {
-                    if (count > 0 && count + next.Transfers.Count > _maxTransfers)
-                    {
-                        carried = next; // a request is never split: it opens the next batch
-                        break;
-                    }
-
-                    batch.Add(next);
-                    count += next.Transfers.Count;
-                }
-
+                carried = await GatherAsync(reader, batch, count).ConfigureAwait(false);
+                _recentRequestCounts[_batches++ % _recentRequestCounts.Length] = batch.Count;
                 await CommitAsync(batch).ConfigureAwait(false);
             }
         }
@@ -80,6 +77,43 @@ internal sealed class LedgerWriter : IAsyncDisposable
         var disposed = new ObjectDisposedException(nameof(LedgerWriter), "the ledger store was disposed: the outcome of this request is unknown; retry it with the same ids");
         carried?.Done.TrySetException(disposed);
         while (reader.TryRead(out var left)) left.Done.TrySetException(disposed);
+    }
+
+    /// <summary>
+    /// Takes what is queued. When a commit completes, its submitters come back one by one; starting the next batch with
+    /// only the first of them would split one wave of requests into many small commits. So when recent batches were
+    /// larger than what is queued, wait (at most the gather window) for about as many requests as they held. Under
+    /// light load recent batches are single requests and nothing waits.
+    /// </summary>
+    /// <returns>A request that did not fit and opens the next batch, or null.</returns>
+    private async Task<Submission?> GatherAsync(ChannelReader<Submission> reader, List<Submission> batch, int count)
+    {
+        var expected = _recentRequestCounts.Max();
+        long deadline = 0;
+        while (true)
+        {
+            while (count < _maxTransfers && reader.TryRead(out var next))
+            {
+                if (count > 0 && count + next.Transfers.Count > _maxTransfers) return next; // a request is never split
+                batch.Add(next);
+                count += next.Transfers.Count;
+            }
+
+            if (count >= _maxTransfers || batch.Count >= expected || _gatherWindow <= TimeSpan.Zero) return null;
+            if (deadline == 0) deadline = Environment.TickCount64 + Math.Max(1, (long)_gatherWindow.TotalMilliseconds);
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0) return null;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(left));
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) return null;
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
     }
 
     private async Task CommitAsync(List<Submission> batch)

@@ -19,11 +19,11 @@ internal sealed class PostgresLedgerStore : ILedgerStore, IAsyncDisposable
     private readonly IClock _clock;
     private readonly LedgerWriter _writer;
 
-    public PostgresLedgerStore(NpgsqlDataSource dataSource, IClock clock, int maxTransfersPerBatch)
+    public PostgresLedgerStore(NpgsqlDataSource dataSource, IClock clock, int maxTransfersPerBatch, TimeSpan gatherWindow)
     {
         _dataSource = dataSource;
         _clock = clock;
-        _writer = new LedgerWriter(CommitAsync, maxTransfersPerBatch);
+        _writer = new LedgerWriter(CommitAsync, maxTransfersPerBatch, gatherWindow);
     }
 
     public Task<IReadOnlyList<CreateAccountResult>> CreateAccountsAsync(IReadOnlyList<NewAccount> accounts, CancellationToken cancellationToken = default)

@@ -14,7 +14,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     private PostgresMeteraiDatabase(NpgsqlDataSource dataSource, DatabaseOptions options)
     {
         _dataSource = dataSource;
-        _ledger = new PostgresLedgerStore(dataSource, options.Clock, options.MaxTransfersPerBatch);
+        _ledger = new PostgresLedgerStore(dataSource, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new PostgresSerialStore(dataSource, options.Clock);
     }
 

@@ -12,11 +12,11 @@ internal sealed class SqliteLedgerStore : ILedgerStore, IAsyncDisposable
     private readonly IClock _clock;
     private readonly LedgerWriter _writer;
 
-    public SqliteLedgerStore(SqliteConnections db, IClock clock, int maxTransfersPerBatch)
+    public SqliteLedgerStore(SqliteConnections db, IClock clock, int maxTransfersPerBatch, TimeSpan gatherWindow)
     {
         _db = db;
         _clock = clock;
-        _writer = new LedgerWriter(CommitAsync, maxTransfersPerBatch);
+        _writer = new LedgerWriter(CommitAsync, maxTransfersPerBatch, gatherWindow);
     }
 
     public Task<IReadOnlyList<CreateAccountResult>> CreateAccountsAsync(IReadOnlyList<NewAccount> accounts, CancellationToken cancellationToken = default)

@@ -14,7 +14,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     private SqliteMeteraiDatabase(SqliteConnections connections, DatabaseOptions options)
     {
         _connections = connections;
-        _ledger = new SqliteLedgerStore(connections, options.Clock, options.MaxTransfersPerBatch);
+        _ledger = new SqliteLedgerStore(connections, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new SqliteSerialStore(connections, options.Clock);
     }
 
