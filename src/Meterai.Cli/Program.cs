@@ -7,4 +7,5 @@ var bench = new Command("bench", "benchmarks: print figures to compare with the 
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -32,7 +32,10 @@ public sealed record DatabaseOptions
     /// </summary>
     public TimeSpan BatchGatherWindow { get; init; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>Apply pending migrations on open (the default). Off: refuse to open a database that is not up to date.</summary>
+    /// <summary>
+    /// On open, apply pending migrations and create the system accounts (the default). Off: change nothing, and refuse
+    /// a database that is missing or not up to date (audits and other read-only tools).
+    /// </summary>
     public bool Migrate { get; init; } = true;
 
     public static DatabaseOptions Sqlite(string dataDirectory = DefaultDataDirectory) => new() { DataDirectory = dataDirectory };

@@ -30,6 +30,7 @@ public abstract class MeteraiDatabase : IAsyncDisposable
             DatabaseProvider.Postgres => await PostgresMeteraiDatabase.OpenBackendAsync(options, cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "unknown database provider"),
         };
+        if (!options.Migrate) return db;
         try
         {
             var results = await db.Ledger.CreateAccountsAsync(SystemAccounts.All, cancellationToken).ConfigureAwait(false);

@@ -109,8 +109,10 @@ internal sealed class LedgerWriter : IAsyncDisposable
             {
                 if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) return null;
             }
-            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // The window closed, or the store is being disposed: either way the gathered requests go to the
+                // commit, which answers them (when disposing, with "outcome unknown"). Never drop them here.
                 return null;
             }
         }

@@ -16,6 +16,13 @@ internal static class PostgresMigrator
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, bool apply, CancellationToken ct)
     {
         var catalogue = Migration.For(DatabaseProvider.Postgres);
+        if (!apply)
+        {
+            var recorded = (await AppliedAsync(dataSource, ct).ConfigureAwait(false)).ToDictionary(m => m.Version, m => m.Sha256);
+            MigrationPlan.Next(catalogue, recorded, apply: false);
+            return;
+        }
+
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await Exec(conn, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", ct).ConfigureAwait(false);
         try
@@ -60,6 +67,11 @@ internal static class PostgresMigrator
 
     public static async Task<IReadOnlyList<AppliedMigration>> AppliedAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
+        await using (var exists = dataSource.CreateCommand("SELECT to_regclass('schema_migrations') IS NOT NULL"))
+        {
+            if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not true) return [];
+        }
+
         await using var cmd = dataSource.CreateCommand("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version");
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var list = new List<AppliedMigration>();

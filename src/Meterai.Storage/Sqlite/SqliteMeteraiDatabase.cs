@@ -29,6 +29,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         var connectionString = options.ConnectionString
                                ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, DatabaseOptions.SqliteFileName) }.ToString();
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (!options.Migrate && !File.Exists(file)) throw new FileNotFoundException($"no SQLite database at {Path.GetFullPath(file)}", file);
         var folder = Path.GetDirectoryName(Path.GetFullPath(file));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
 

@@ -12,6 +12,13 @@ internal static class SqliteMigrator
     public static async Task MigrateAsync(SqliteConnections connections, bool apply, CancellationToken ct)
     {
         var catalogue = Migration.For(DatabaseProvider.Sqlite);
+        if (!apply)
+        {
+            var applied = (await AppliedAsync(connections, ct).ConfigureAwait(false)).ToDictionary(m => m.Version, m => m.Sha256);
+            MigrationPlan.Next(catalogue, applied, apply: false);
+            return;
+        }
+
         await using (var conn = await connections.OpenAsync(ct).ConfigureAwait(false))
         {
             // WAL is a property of the file: set once, outside any transaction; readers then never block the writer.
@@ -61,6 +68,8 @@ internal static class SqliteMigrator
     {
         await using var conn = await connections.OpenAsync(ct).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0) return [];
         cmd.CommandText = "SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version";
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var list = new List<AppliedMigration>();
