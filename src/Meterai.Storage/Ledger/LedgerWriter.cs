@@ -27,6 +27,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private readonly int[] _recentRequestCounts = new int[8];
     private readonly Task _loop;
     private int _batches;
+    private int _disposed;
 
     /// <param name="commit">Commits one batch.</param>
     /// <param name="maxTransfersPerBatch">Most transfers in one transaction.</param>
@@ -135,6 +136,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a host may dispose the store both directly and through the database that owns it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);

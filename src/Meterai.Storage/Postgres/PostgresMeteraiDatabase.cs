@@ -9,6 +9,7 @@ namespace Meterai.Storage.Postgres;
 internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
 {
     private readonly NpgsqlDataSource _dataSource;
+    private int _disposed;
     private readonly PostgresLedgerStore _ledger;
 
     private PostgresMeteraiDatabase(NpgsqlDataSource dataSource, DatabaseOptions options)
@@ -67,6 +68,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _ledger.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }

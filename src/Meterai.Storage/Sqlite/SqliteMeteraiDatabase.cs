@@ -9,6 +9,7 @@ namespace Meterai.Storage.Sqlite;
 internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
 {
     private readonly SqliteConnections _connections;
+    private int _disposed;
     private readonly SqliteLedgerStore _ledger;
 
     private SqliteMeteraiDatabase(SqliteConnections connections, DatabaseOptions options)
@@ -66,6 +67,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _ledger.DisposeAsync().ConfigureAwait(false);
         _connections.Dispose();
         // Pooled connections would keep the file (and its WAL) open after the database is closed.
