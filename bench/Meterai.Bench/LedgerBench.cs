@@ -24,7 +24,7 @@ public static class LedgerBench
         await using var db = await MeteraiDatabase.OpenAsync(o.Database, ct).ConfigureAwait(false);
         var ledger = db.Ledger;
         var mode = o.Hot ? "hot issuer account" : $"uniform over {o.Accounts:N0} accounts";
-        await output.WriteLineAsync($"ledger bench: {db.Provider.Name()}, {o.Transfers:N0} transfers, {mode}, {o.Concurrency} submitters, {o.TransfersPerRequest} transfer(s)/request").ConfigureAwait(false);
+        await output.WriteLineAsync($"ledger bench: {db.Provider.Name()}, {o.Transfers:N0} transfers, {mode}, {o.Concurrency} submitters, {o.TransfersPerRequest} transfer(s)/request, gather window {o.Database.BatchGatherWindow.TotalMilliseconds} ms").ConfigureAwait(false);
         await output.WriteLineAsync($"machine: {BenchInfo.Machine()}").ConfigureAwait(false);
 
         var (issuer, users) = await SetUpAsync(ledger, o, ct).ConfigureAwait(false);

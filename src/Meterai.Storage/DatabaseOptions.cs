@@ -30,7 +30,7 @@ public sealed record DatabaseOptions
     /// Longest the ledger writer waits to fill a batch when recent batches suggest more requests are on their way (see
     /// <c>LedgerWriter</c>). Zero: never wait.
     /// </summary>
-    public TimeSpan BatchGatherWindow { get; init; } = TimeSpan.FromMilliseconds(2);
+    public TimeSpan BatchGatherWindow { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
     /// On open, apply pending migrations and create the system accounts (the default). Off: change nothing, and refuse

@@ -17,6 +17,7 @@ internal static class BenchLedgerCommand
         var concurrency = new Option<int>("--concurrency") { Description = "concurrent submitters", DefaultValueFactory = _ => 32 };
         var hot = new Option<bool>("--hot") { Description = "every transfer debits one issuer account" };
         var perRequest = new Option<int>("--per-request") { Description = "transfers per request", DefaultValueFactory = _ => 1 };
+        var gather = new Option<double?>("--gather-window-ms") { Description = "longest the ledger writer waits to fill a batch (default: the store's)" };
         var command = new Command("ledger", "quota ledger throughput and commit latency");
         db.AddTo(command);
         command.Options.Add(transfers);
@@ -24,6 +25,7 @@ internal static class BenchLedgerCommand
         command.Options.Add(concurrency);
         command.Options.Add(hot);
         command.Options.Add(perRequest);
+        command.Options.Add(gather);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -40,6 +42,17 @@ internal static class BenchLedgerCommand
             {
                 await error.WriteLineAsync("error: --transfers, --concurrency and --per-request must be at least 1, --accounts at least 2");
                 return 2;
+            }
+
+            if (parse.GetValue(gather) is { } ms)
+            {
+                if (ms < 0)
+                {
+                    await error.WriteLineAsync("error: --gather-window-ms must not be negative");
+                    return 2;
+                }
+
+                options = options with { BatchGatherWindow = TimeSpan.FromMilliseconds(ms) };
             }
 
             string? temp = null;

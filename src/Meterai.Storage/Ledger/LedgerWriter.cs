@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Meterai.Core.Ledger;
 
 namespace Meterai.Storage.Ledger;
@@ -19,15 +19,24 @@ internal sealed class LedgerWriter : IAsyncDisposable
     /// <summary>Commits one batch and returns one result array per request.</summary>
     public delegate Task<TransferResult[][]> CommitBatch(IReadOnlyList<IReadOnlyList<Transfer>> requests, CancellationToken ct);
 
-    private readonly Channel<Submission> _queue = Channel.CreateUnbounded<Submission>(new UnboundedChannelOptions { SingleReader = true });
+    private static readonly ObjectDisposedException Disposed =
+        new(nameof(LedgerWriter), "the ledger store was disposed: the outcome of this request is unknown; retry it with the same ids");
+
+    private readonly ConcurrentQueue<Submission> _queue = new();
     private readonly CommitBatch _commit;
     private readonly int _maxTransfers;
     private readonly TimeSpan _gatherWindow;
     private readonly CancellationTokenSource _stop = new();
-    private readonly int[] _recentRequestCounts = new int[8];
+    private readonly int[] _recentPeaks = new int[8];
+    private readonly Lock _gate = new();
     private readonly Task _loop;
+    private int _queued;
+    private int _outstanding;
+    private int _peak;
+    private int _wakeAt = int.MaxValue;
+    private TaskCompletionSource? _wake;
     private int _batches;
-    private int _disposed;
+    private volatile bool _closed;
 
     /// <param name="commit">Commits one batch.</param>
     /// <param name="maxTransfersPerBatch">Most transfers in one transaction.</param>
@@ -43,31 +52,72 @@ internal sealed class LedgerWriter : IAsyncDisposable
     public Task<TransferResult[]> SubmitAsync(IReadOnlyList<Transfer> transfers, CancellationToken ct)
     {
         if (transfers.Count == 0) return Task.FromResult(Array.Empty<TransferResult>());
+        ObjectDisposedException.ThrowIf(_closed, this);
         var submission = new Submission(transfers);
-        if (!_queue.Writer.TryWrite(submission)) throw new ObjectDisposedException(nameof(LedgerWriter));
+        NotePeak(Interlocked.Increment(ref _outstanding));
+        _queue.Enqueue(submission);
+        // Wake the loop only when as many requests wait as it asked for: one wake-up per batch, not one per request.
+        if (Interlocked.Increment(ref _queued) >= Volatile.Read(ref _wakeAt)) Wake();
+        // Disposed meanwhile: the loop may have drained the queue for the last time; answer "unknown" ourselves.
+        if (_closed) submission.Done.TrySetException(Disposed);
         // A caller that stops waiting does not withdraw its request: it may already be committing.
         return submission.Done.Task.WaitAsync(ct);
     }
 
-    private async Task LoopAsync()
+    /// <summary>Remembers the most requests outstanding at once (submitted, not yet answered) since the last batch.</summary>
+    private void NotePeak(int outstanding)
     {
-        var reader = _queue.Reader;
-        Submission? carried = null;
+        int peak;
+        while ((peak = Volatile.Read(ref _peak)) < outstanding && Interlocked.CompareExchange(ref _peak, outstanding, peak) != peak)
+        {
+        }
+    }
+
+    private void Wake()
+    {
+        lock (_gate) _wake?.TrySetResult();
+    }
+
+    /// <summary>Waits until <paramref name="requests"/> requests are queued, the deadline passes (0: none), or disposal.</summary>
+    private async Task WaitForAsync(int requests, long deadline)
+    {
+        TaskCompletionSource wake;
+        lock (_gate) wake = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Publish the threshold before looking at the count; submitters count before looking at the threshold. With
+        // both as full fences one of the two always sees the other, so no wake-up is lost.
+        Interlocked.Exchange(ref _wakeAt, requests);
         try
         {
-            while (carried is not null || await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            if (Volatile.Read(ref _queued) >= requests) return;
+            if (deadline == 0)
             {
-                var batch = new List<Submission>();
-                var count = 0;
-                if (carried is not null)
-                {
-                    batch.Add(carried);
-                    count = carried.Transfers.Count;
-                    carried = null;
-                }
+                await wake.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
+                return;
+            }
 
-                carried = await GatherAsync(reader, batch, count).ConfigureAwait(false);
-                _recentRequestCounts[_batches++ % _recentRequestCounts.Length] = batch.Count;
+            var left = deadline - Environment.TickCount64;
+            if (left > 0) await wake.Task.WaitAsync(TimeSpan.FromMilliseconds(left), _stop.Token).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _wakeAt, int.MaxValue);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await WaitForAsync(1, deadline: 0).ConfigureAwait(false);
+                await GatherAsync().ConfigureAwait(false);
+                var batch = Take();
+                if (batch.Count == 0) continue;
+                _recentPeaks[_batches++ % _recentPeaks.Length] = Interlocked.Exchange(ref _peak, Volatile.Read(ref _outstanding));
                 await CommitAsync(batch).ConfigureAwait(false);
             }
         }
@@ -75,48 +125,37 @@ internal sealed class LedgerWriter : IAsyncDisposable
         {
         }
 
-        var disposed = new ObjectDisposedException(nameof(LedgerWriter), "the ledger store was disposed: the outcome of this request is unknown; retry it with the same ids");
-        carried?.Done.TrySetException(disposed);
-        while (reader.TryRead(out var left)) left.Done.TrySetException(disposed);
+        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(Disposed);
     }
 
     /// <summary>
-    /// Takes what is queued. When a commit completes, its submitters come back one by one; starting the next batch with
-    /// only the first of them would split one wave of requests into many small commits. So when recent batches were
-    /// larger than what is queued, wait (at most the gather window) for about as many requests as they held. Under
-    /// light load recent batches are single requests and nothing waits.
+    /// When a commit completes, its submitters come back one by one; starting the next batch with only the first of
+    /// them would split them into ever smaller commits (or two cohorts taking turns), and every commit has a fixed
+    /// cost. So when recently more requests were outstanding at once than are queued now, wait (at most the gather
+    /// window) until as many are queued. Under light load one request is outstanding at a time and nothing waits.
     /// </summary>
-    /// <returns>A request that did not fit and opens the next batch, or null.</returns>
-    private async Task<Submission?> GatherAsync(ChannelReader<Submission> reader, List<Submission> batch, int count)
+    private async Task GatherAsync()
     {
-        var expected = _recentRequestCounts.Max();
-        long deadline = 0;
-        while (true)
-        {
-            while (count < _maxTransfers && reader.TryRead(out var next))
-            {
-                if (count > 0 && count + next.Transfers.Count > _maxTransfers) return next; // a request is never split
-                batch.Add(next);
-                count += next.Transfers.Count;
-            }
+        var expected = Math.Min(_recentPeaks.Max(), _maxTransfers);
+        if (_gatherWindow <= TimeSpan.Zero || Volatile.Read(ref _queued) >= expected) return;
+        await WaitForAsync(expected, Environment.TickCount64 + Math.Max(1, (long)Math.Ceiling(_gatherWindow.TotalMilliseconds))).ConfigureAwait(false);
+    }
 
-            if (count >= _maxTransfers || batch.Count >= expected || _gatherWindow <= TimeSpan.Zero) return null;
-            if (deadline == 0) deadline = Environment.TickCount64 + Math.Max(1, (long)_gatherWindow.TotalMilliseconds);
-            var left = deadline - Environment.TickCount64;
-            if (left <= 0) return null;
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            wait.CancelAfter(TimeSpan.FromMilliseconds(left));
-            try
-            {
-                if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) return null;
-            }
-            catch (OperationCanceledException)
-            {
-                // The window closed, or the store is being disposed: either way the gathered requests go to the
-                // commit, which answers them (when disposing, with "outcome unknown"). Never drop them here.
-                return null;
-            }
+    /// <summary>Takes queued requests up to the batch size; a request is never split (a large one opens the next batch).</summary>
+    private List<Submission> Take()
+    {
+        var batch = new List<Submission>();
+        var count = 0;
+        while (count < _maxTransfers && _queue.TryPeek(out var next))
+        {
+            if (count > 0 && count + next.Transfers.Count > _maxTransfers) break;
+            _queue.TryDequeue(out _);
+            Interlocked.Decrement(ref _queued);
+            batch.Add(next);
+            count += next.Transfers.Count;
         }
+
+        return batch;
     }
 
     private async Task CommitAsync(List<Submission> batch)
@@ -124,11 +163,13 @@ internal sealed class LedgerWriter : IAsyncDisposable
         try
         {
             var results = await _commit(batch.Select(s => s.Transfers).ToList(), _stop.Token).ConfigureAwait(false);
+            Interlocked.Add(ref _outstanding, -batch.Count);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
         }
         catch (Exception e)
         {
             // Unknown outcome for everyone in the batch (a crash, or the database gone): they retry with the same ids.
+            Interlocked.Add(ref _outstanding, -batch.Count);
             foreach (var s in batch) s.Done.TrySetException(e);
             if (_stop.IsCancellationRequested) throw new OperationCanceledException(_stop.Token);
         }
@@ -137,10 +178,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Idempotent: a host may dispose the store both directly and through the database that owns it.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _queue.Writer.TryComplete();
+        if (_closed) return;
+        _closed = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(Disposed);
         _stop.Dispose();
     }
 

@@ -71,11 +71,18 @@ internal sealed class PostgresLedgerStore : ILedgerStore, IAsyncDisposable
         PostgresRetry.RunAsync(async ct =>
         {
             await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var outcome = await LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn, tx), requests, TimeCodec.Truncate(_clock.UtcNow), ct)
-                .ConfigureAwait(false);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return outcome.Results;
+            try
+            {
+                // WriteAsync ends with COMMIT; nothing else to do once it returns.
+                var outcome = await LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn), requests, TimeCodec.Truncate(_clock.UtcNow), ct)
+                    .ConfigureAwait(false);
+                return outcome.Results;
+            }
+            catch
+            {
+                await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
+                throw;
+            }
         }, cancellationToken);
 
     public async Task<IReadOnlyList<Account>> LookupAccountsAsync(IReadOnlyList<UInt128> ids, CancellationToken cancellationToken = default)
@@ -110,27 +117,41 @@ internal sealed class PostgresLedgerStore : ILedgerStore, IAsyncDisposable
         return PostgresRetry.RunAsync(async ct =>
         {
             await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-            List<TransferRecord> due;
-            // SKIP LOCKED: rows another node is expiring (or a writer is resolving) right now are left to it, and
-            // this claim never waits, so it cannot take part in a lock cycle.
-            await using (var claim = new NpgsqlCommand($"""
-                SELECT {PostgresRows.TransferColumns} FROM transfers
-                WHERE pending_state = 1 AND expires_at IS NOT NULL AND expires_at <= $1
-                ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
-                """, conn, tx))
+            try
             {
-                claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
-                claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-                await using var r = await claim.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                due = await PostgresRows.ReadAllAsync(r, PostgresRows.Transfer, ct).ConfigureAwait(false);
-            }
+                List<TransferRecord> due;
+                // SKIP LOCKED: rows another node is expiring (or a writer is resolving) right now are left to it, and
+                // this claim never waits, so it cannot take part in a lock cycle.
+                await using (var claim = new NpgsqlBatch(conn))
+                {
+                    claim.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                    var select = new NpgsqlBatchCommand($"""
+                        SELECT {PostgresRows.TransferColumns} FROM transfers
+                        WHERE pending_state = 1 AND expires_at IS NOT NULL AND expires_at <= $1
+                        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+                        """);
+                    select.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+                    select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+                    claim.BatchCommands.Add(select);
+                    await using var r = await claim.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    due = await PostgresRows.ReadAllAsync(r, PostgresRows.Transfer, ct).ConfigureAwait(false);
+                }
 
-            if (due.Count == 0) return 0;
-            var outcome = await LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn, tx), LedgerBatchFlow.ExpiryRequests(due), now, ct)
-                .ConfigureAwait(false);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return LedgerBatchFlow.CountOk(outcome);
+                if (due.Count == 0)
+                {
+                    await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
+                    return 0;
+                }
+
+                var outcome = await LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn, begun: true), LedgerBatchFlow.ExpiryRequests(due), now, ct)
+                    .ConfigureAwait(false);
+                return LedgerBatchFlow.CountOk(outcome);
+            }
+            catch
+            {
+                await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
+                throw;
+            }
         }, cancellationToken);
     }
 

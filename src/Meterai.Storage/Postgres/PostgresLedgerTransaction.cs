@@ -6,12 +6,13 @@ using NpgsqlTypes;
 namespace Meterai.Storage.Postgres;
 
 /// <summary>
-/// A ledger batch inside one PostgreSQL transaction (READ COMMITTED), in three round trips plus the commit: lock
-/// the referenced pending transfers; lock the accounts and read the batch's existing ids; write everything with one
-/// set-based statement per table (unnest of arrays). Row locks, not isolation level, make it correct: whatever the
-/// state machine read under the locks is still true when the writes land.
+/// A ledger batch inside one PostgreSQL transaction (READ COMMITTED) in two round trips: BEGIN, lock the accounts and
+/// read the batch's existing ids; then write everything with one set-based statement per table (unnest of arrays)
+/// followed by COMMIT. (A third, earlier round trip locks the pending transfers when the batch resolves any.) Row
+/// locks, not the isolation level, make it correct: what the state machine read under the locks is still true when
+/// the writes land. BEGIN and COMMIT travel as statements of those batches instead of round trips of their own.
 /// </summary>
-internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, NpgsqlTransaction tx) : ILedgerTransaction
+internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, bool begun = false) : ILedgerTransaction
 {
     private const string LockTransfersSql = $"SELECT {PostgresRows.TransferColumns} FROM transfers WHERE id = ANY($1) ORDER BY id FOR UPDATE";
     private const string LockAccountsSql = $"SELECT {PostgresRows.AccountColumns} FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE";
@@ -23,10 +24,12 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, NpgsqlTra
                              $8::integer[], $9::timestamptz[], $10::timestamptz[], $11::smallint[])
         """;
 
+    // No "AND pending_state = 1": the rows are locked and were read as pending; should one not be, the immutability
+    // trigger raises and the whole batch rolls back before its COMMIT runs.
     private const string ResolveSql = """
         UPDATE transfers t SET pending_state = u.state
         FROM unnest($1::uuid[], $2::smallint[]) AS u(id, state)
-        WHERE t.id = u.id AND t.pending_state = 1
+        WHERE t.id = u.id
         """;
 
     private const string UpdateAccountsSql = """
@@ -36,11 +39,39 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, NpgsqlTra
         WHERE a.id = u.id
         """;
 
+    private bool _begun = begun;
+
+    /// <summary>A batch that opens the transaction if this is its first statement.</summary>
+    private NpgsqlBatch NewBatch()
+    {
+        var batch = new NpgsqlBatch(conn);
+        if (!_begun) batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        _begun = true;
+        return batch;
+    }
+
+    /// <summary>Ends a transaction that wrote nothing, or one abandoned by an error (safe to call when none is open).</summary>
+    public static async Task RollbackAsync(NpgsqlConnection conn)
+    {
+        if (conn.FullState.HasFlag(System.Data.ConnectionState.Broken) || conn.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", conn);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection is gone; so is its transaction.
+        }
+    }
+
     public async Task<IReadOnlyList<TransferRecord>> LockTransfersAsync(IReadOnlyList<UInt128> ids, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(LockTransfersSql, conn, tx);
+        await using var batch = NewBatch();
+        var cmd = new NpgsqlBatchCommand(LockTransfersSql);
         cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(ids), NpgsqlDbType.Uuid));
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        batch.BatchCommands.Add(cmd);
+        await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await PostgresRows.ReadAllAsync(r, PostgresRows.Transfer, ct).ConfigureAwait(false);
     }
 
@@ -48,7 +79,7 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, NpgsqlTra
         IReadOnlyList<UInt128> accountIds, IReadOnlyList<UInt128> transferIds, CancellationToken ct)
     {
         // One round trip: the statements of a batch run in order, so the read happens after the locks are held.
-        await using var batch = new NpgsqlBatch(conn, tx);
+        await using var batch = NewBatch();
         var locks = new NpgsqlBatchCommand(LockAccountsSql);
         locks.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(accountIds), NpgsqlDbType.Uuid));
         batch.BatchCommands.Add(locks);
@@ -62,14 +93,14 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, NpgsqlTra
         return (accounts, transfers);
     }
 
+    /// <summary>Writes the outcome and commits, in one round trip.</summary>
     public async Task WriteAsync(LedgerBatchOutcome outcome, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(conn, tx);
-        NpgsqlBatchCommand? resolve = null;
+        await using var batch = NewBatch();
         if (outcome.Inserted.Count > 0) batch.BatchCommands.Add(InsertTransfers(outcome.Inserted));
         if (outcome.Resolved.Count > 0)
         {
-            resolve = new NpgsqlBatchCommand(ResolveSql);
+            var resolve = new NpgsqlBatchCommand(ResolveSql);
             resolve.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(outcome.Resolved.Select(p => p.Id)), NpgsqlDbType.Uuid));
             resolve.Parameters.Add(PostgresRows.Array(outcome.Resolved.Select(p => (short)p.PendingState).ToArray(), NpgsqlDbType.Smallint));
             batch.BatchCommands.Add(resolve);
@@ -87,13 +118,9 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, NpgsqlTra
             batch.BatchCommands.Add(update);
         }
 
-        if (batch.BatchCommands.Count == 0) return;
+        // An error in any statement above makes the server skip the rest, COMMIT included: all or nothing.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        if (resolve is not null && resolve.RecordsAffected != outcome.Resolved.Count)
-        {
-            // The pending rows are locked, so this means a bug or a hand-made change; never commit half a resolution.
-            throw new LostRaceException("a pending transfer was resolved by someone else during the batch");
-        }
     }
 
     private static NpgsqlBatchCommand InsertTransfers(IReadOnlyList<TransferRecord> rows)

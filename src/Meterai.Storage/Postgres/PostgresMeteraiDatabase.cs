@@ -35,6 +35,9 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         // The ledger's statements are few and identical every batch: let Npgsql prepare them once per connection.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        // Skip the session reset Npgsql sends when a connection returns to the pool (a statement of its own per batch).
+        // Safe because no store leaves session state behind: no SET, temp tables, LISTEN or held advisory locks.
+        if (!options.ConnectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
