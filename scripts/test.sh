@@ -20,6 +20,8 @@ command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+command -v fc-query >/dev/null 2>&1 || missing+=(fontconfig)
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   log "installing: ${missing[*]}"

@@ -11,6 +11,7 @@ namespace Meterai.Pdf.Tests.Appearance;
 /// </summary>
 internal static class StampTestPdf
 {
+    /// <summary>Room for a stamp up to 360 × 440 pt at (40, 60).</summary>
     public const double PageWidth = 400, PageHeight = 500;
 
     /// <summary>A page with the stamp's lower-left corner at (<paramref name="x"/>, <paramref name="y"/>).</summary>
