@@ -32,6 +32,14 @@ public static class StampAppearanceBuilder
         width = Math.Round(width, 3, MidpointRounding.AwayFromZero);
         height = Math.Round(height, 3, MidpointRounding.AwayFromZero);
 
+        // The QR code is the stamp's proof of where to verify it: one that names another serial is a bug upstream.
+        var serialText = serial.Value;
+        if (verifyUrl is null || !verifyUrl.EndsWith(serialText, StringComparison.Ordinal)
+            || !verifyUrl.AsSpan(0, verifyUrl.Length - serialText.Length).EndsWith("/v/", StringComparison.Ordinal))
+        {
+            return new Error(StampAppearanceErrors.VerifyUrlInvalid, $"the verification URL must end with /v/{serialText}");
+        }
+
         var encoded = StampQrCode.Encode(verifyUrl);
         if (!encoded.IsOk) return encoded.Error;
         using var qr = encoded.Value;
@@ -44,7 +52,7 @@ public static class StampAppearanceBuilder
         var w = new ContentStreamWriter(InitialCapacity);
         try
         {
-            StampDrawing.Write(ref w, layout, qr, serial.Value, metrics);
+            StampDrawing.Write(ref w, layout, qr, serialText, metrics);
             return new StampAppearance(w.Written.ToArray(), width, height, metrics.Font);
         }
         finally
@@ -61,6 +69,6 @@ public static class StampAppearanceBuilder
         var size = string.Create(CultureInfo.InvariantCulture, $"{width} × {height} pt");
         return new Error(StampAppearanceErrors.RectTooSmall, minimum is { } m
             ? string.Create(CultureInfo.InvariantCulture, $"a stamp of {size} is too small to be legible and scannable ({limits}): at this aspect ratio it needs at least {m.Width} × {m.Height} pt")
-            : $"a stamp of {size} is too small to be legible and scannable ({limits}), and no size of this aspect ratio up to {MaxSide} pt is large enough");
+            : string.Create(CultureInfo.InvariantCulture, $"a stamp of {size} is too small to be legible and scannable ({limits}), and no size of this aspect ratio up to {MaxSide} pt is large enough"));
     }
 }

@@ -9,6 +9,9 @@ public static class StampAppearanceErrors
     /// <summary>Width or height is not a finite positive number of points, or exceeds PDF's 14 400 pt page limit.</summary>
     public const string RectInvalid = "stamp_rect_invalid";
 
-    /// <summary>The verification URL is not an absolute http(s) URL of printable ASCII, or is too long for a QR code.</summary>
+    /// <summary>
+    /// The verification URL is not an absolute http(s) URL of printable ASCII ending in /v/{serial}, or is too long
+    /// for a QR code.
+    /// </summary>
     public const string VerifyUrlInvalid = "stamp_verify_url_invalid";
 }

@@ -23,7 +23,7 @@ internal sealed record StampLayout(
     StampBox Qr,
     StampBox Text,
     StampTextFit Fit,
-    double[] Baselines,
+    IReadOnlyList<double> Baselines,
     bool QrBesideText,
     double Score)
 {
@@ -86,8 +86,8 @@ internal sealed record StampLayout(
             else low = mid;
         }
 
-        if (Math.Max(width, height) * high > limit) return null;
-        return (Math.Ceiling(width * high), Math.Ceiling(height * high));
+        var minimum = (Width: Math.Ceiling(width * high), Height: Math.Ceiling(height * high));
+        return Math.Max(minimum.Width, minimum.Height) > limit ? null : minimum;
     }
 
     /// <summary>

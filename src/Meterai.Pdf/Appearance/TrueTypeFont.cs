@@ -36,9 +36,6 @@ internal sealed class TrueTypeFont
 
     public int NumberOfHMetrics { get; }
 
-    /// <summary>Tags of the tables present, in directory order.</summary>
-    public IEnumerable<string> TableTags => _tables.Keys.Select(TagName);
-
     public static Result<TrueTypeFont> Parse(byte[] data)
     {
         if (data.Length < 12) return Fail(FontErrors.NotTrueType, "shorter than an sfnt header");

@@ -185,20 +185,43 @@ public class StampAppearanceBuilderTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("meterai.example.id/v/X")]
-    [InlineData("ftp://meterai.example.id/v/X")]
-    [InlineData("https://meterai.example.id/v/with space")]
-    [InlineData("https://meterai.example.id/v/ü")]
-    public void Invalid_verify_url_is_refused(string url)
+    [InlineData("{0}")]
+    [InlineData("meterai.example.id/v/{0}")]
+    [InlineData("ftp://meterai.example.id/v/{0}")]
+    [InlineData("https://meterai example.id/v/{0}")]
+    [InlineData("https://metérai.example.id/v/{0}")]
+    [InlineData("https://meterai.example.id/x/{0}")]
+    [InlineData("https://meterai.example.id/v/{0}/")]
+    [InlineData("https://meterai.example.id/v/0123456789ABCDEFGHIJKA")] // another serial
+    public void Invalid_verify_url_is_refused(string template)
     {
+        var url = string.Format(CultureInfo.InvariantCulture, template, Serial.Value);
         Assert.Equal(StampAppearanceErrors.VerifyUrlInvalid, StampAppearanceBuilder.Build(Serial, url, 200, 80).Error?.Code);
+    }
+
+    [Fact]
+    public void Builds_on_many_threads_at_once_give_the_same_bytes_as_one_thread()
+    {
+        var serials = Enumerable.Range(0, 16).Select(_ => SerialNumber.New()).ToArray();
+        var sizes = new[] { (200.0, 80.0), (120.0, 160.0), (300.0, 100.0) };
+        var expected = serials.Select(s => sizes.Select(z => StampAppearanceBuilder.Build(s, "https://m.example.id/v/" + s.Value, z.Item1, z.Item2).Value.Content).ToArray()).ToArray();
+
+        Parallel.For(0, 400, i =>
+        {
+            var s = i % serials.Length;
+            var z = i % sizes.Length;
+            var actual = StampAppearanceBuilder.Build(serials[s], "https://m.example.id/v/" + serials[s].Value, sizes[z].Item1, sizes[z].Item2).Value.Content;
+            Assert.Equal(expected[s][z], actual);
+        });
     }
 
     [Fact]
     public void Over_long_verify_url_is_refused()
     {
-        var url = "https://meterai.example.id/v/" + new string('A', StampQrCode.MaxUrlLength);
-        Assert.Equal(StampAppearanceErrors.VerifyUrlInvalid, StampAppearanceBuilder.Build(Serial, url, 200, 80).Error?.Code);
+        var url = "https://meterai.example.id/" + new string('a', StampQrCode.MaxUrlLength) + "/v/" + Serial.Value;
+        var result = StampAppearanceBuilder.Build(Serial, url, 200, 80);
+        Assert.Equal(StampAppearanceErrors.VerifyUrlInvalid, result.Error?.Code);
+        Assert.Contains("512", result.Error!.Message);
     }
 
     [Fact]
