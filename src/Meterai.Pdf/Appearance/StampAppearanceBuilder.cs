@@ -15,7 +15,7 @@ public static class StampAppearanceBuilder
     /// <summary>PDF's largest page side (ISO 32000 Annex C, at the default user unit), and so the largest stamp.</summary>
     public const double MaxSide = 14400;
 
-    private const int InitialCapacity = 16 * 1024; // a version-4 QR code and the text take about 9 KB
+    private const int InitialCapacity = 8 * 1024; // a version-4 QR code and the text take about 4 KB
 
     /// <param name="serial">The stamp's serial number, drawn in full.</param>
     /// <param name="verifyUrl">What the QR code encodes: <c>{public base URL}/v/{serial}</c>.</param>
@@ -23,14 +23,13 @@ public static class StampAppearanceBuilder
     /// <param name="height">Height likewise; the engine maps the result onto the page and adds any rotation.</param>
     public static Result<StampAppearance> Build(SerialNumber serial, string verifyUrl, double width, double height)
     {
-        if (!double.IsFinite(width) || !double.IsFinite(height) || width <= 0 || height <= 0 || width > MaxSide || height > MaxSide)
-        {
-            return new Error(StampAppearanceErrors.RectInvalid, $"the stamp's width and height must be positive and at most {MaxSide} pt");
-        }
-
         // The content is written to 1/1000 pt; so is the size the writer puts in /BBox.
         width = Math.Round(width, 3, MidpointRounding.AwayFromZero);
         height = Math.Round(height, 3, MidpointRounding.AwayFromZero);
+        if (!double.IsFinite(width) || !double.IsFinite(height) || width <= 0 || height <= 0 || width > MaxSide || height > MaxSide)
+        {
+            return new Error(StampAppearanceErrors.RectInvalid, $"the stamp's width and height must be at least 0.001 and at most {MaxSide} pt");
+        }
 
         // The QR code is the stamp's proof of where to verify it: one that names another serial is a bug upstream.
         var serialText = serial.Value;

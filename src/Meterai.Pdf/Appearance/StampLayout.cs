@@ -69,6 +69,7 @@ internal sealed record StampLayout(
     /// </summary>
     public static (double Width, double Height)? MinimumSize(double width, double height, int qrModules, StampTextMetrics metrics, double limit)
     {
+        if (!(width > 0 && height > 0)) return null;
         bool Legible(double scale) => Compute(width * scale, height * scale, qrModules, metrics).IsLegible;
 
         double low = 0, high = 1;

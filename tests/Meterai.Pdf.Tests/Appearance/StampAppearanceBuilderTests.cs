@@ -178,6 +178,7 @@ public class StampAppearanceBuilderTests
     [InlineData(0, 100)]
     [InlineData(-200, 100)]
     [InlineData(14401, 100)]
+    [InlineData(0.0004, 0.0004)] // rounds to zero at the content's 1/1000 pt
     public void Invalid_rectangle_is_refused(double width, double height)
     {
         Assert.Equal(StampAppearanceErrors.RectInvalid, StampAppearanceBuilder.Build(Serial, Url, width, height).Error?.Code);
