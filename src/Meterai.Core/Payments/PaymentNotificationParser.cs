@@ -90,10 +90,10 @@ public static class PaymentNotificationParser
         }
 
         Rupiah? refunded = null;
-        if (Optional(root, "refund_amount") is { } refundText)
+        if (Optional(root, "refunded_amount") is { } refundText)
         {
             var r = Rupiah.ParseGateway(refundText);
-            if (!r.IsOk) return Malformed("refund_amount: " + r.Error.Message);
+            if (!r.IsOk) return Malformed("refunded_amount: " + r.Error.Message);
             refunded = r.Value;
         }
 
@@ -104,7 +104,7 @@ public static class PaymentNotificationParser
     private static readonly string[] StringMembers =
     [
         "order_id", "status_code", "gross_amount", "signature_key", "transaction_status", "transaction_id", "payment_type",
-        "transaction_time", "fraud_status", "settlement_time", "refund_amount", "notification_id",
+        "transaction_time", "fraud_status", "settlement_time", "refunded_amount", "notification_id",
     ];
 
     /// <summary>A member of the contract sent as a number or an object (e.g. gross_amount: 10000) is refused, not coerced.</summary>
