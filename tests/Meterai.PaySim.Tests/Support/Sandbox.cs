@@ -28,6 +28,10 @@ public sealed class Sandbox : IAsyncDisposable
 
     public PaySimServer Server { get; }
 
+    /// <summary>Another adapter on the same sandbox, e.g. with a short timeout.</summary>
+    public GatewayPaymentProvider ProviderWith(TimeSpan timeout) =>
+        new(new HttpClient(), new GatewayProviderOptions(Server.BaseAddress, ServerKey) { Timeout = timeout });
+
     public TempFolder? Folder { get; }
 
     public PaySimClient Client { get; }
