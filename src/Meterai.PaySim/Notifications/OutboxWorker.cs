@@ -21,6 +21,11 @@ internal sealed class OutboxWorker(
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<long, byte> _inFlight = new();
+
+    // Copies whose delivery finished since the current pass began. A pass reads the queue, and a delivery can finish
+    // (and leave _inFlight) between that read and the pass reaching its row: without this set the stale row would be
+    // sent a second time.
+    private readonly ConcurrentDictionary<long, byte> _finished = new();
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentDeliveries);
 
     // One client for all merchants; the per-attempt timeout is a token, so the client itself never times out.
@@ -50,9 +55,16 @@ internal sealed class OutboxWorker(
                 {
                     var now = clock.UtcNow;
                     await outbox.ReleaseExpiredHoldsAsync(now);
+                    _finished.Clear();
                     foreach (var (entry, url) in outbox.Due(now, options.MaxConcurrentDeliveries * 4))
                     {
-                        if (!_inFlight.TryAdd(entry.Id, 0)) continue;
+                        if (_finished.ContainsKey(entry.Id) || !_inFlight.TryAdd(entry.Id, 0)) continue;
+                        if (_finished.ContainsKey(entry.Id))
+                        {
+                            _inFlight.TryRemove(entry.Id, out _);
+                            continue;
+                        }
+
                         await _slots.WaitAsync(stoppingToken);
                         _ = DeliverAsync(entry, url, stoppingToken);
                     }
@@ -108,6 +120,7 @@ internal sealed class OutboxWorker(
         }
         finally
         {
+            _finished.TryAdd(entry.Id, 0); // before leaving _inFlight: see _finished
             _inFlight.TryRemove(entry.Id, out _);
             _slots.Release();
         }
