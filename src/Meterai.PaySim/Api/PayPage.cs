@@ -50,7 +50,8 @@ internal static class PayPage
                 body.Append($"<p>Transfer ke virtual account / Transfer to virtual account</p><p class=va>{E(tx.Bank?.ToUpperInvariant() ?? "")} <strong>{E(tx.VaNumber ?? "")}</strong></p>");
             }
 
-            body.Append($"<p>Bayar sebelum / Pay before <time>{E(GatewayTime.ToWire(tx.ExpiryTime))}</time> (WIB)</p>");
+            var deadline = tx.ExpiryTime.ToOffset(GatewayTime.Wib);
+            body.Append($"<p>Bayar sebelum / Pay before <time datetime=\"{E(GatewayTime.ToWire(tx.ExpiryTime))}\">{deadline:dd-MM-yyyy HH:mm:ss} WIB</time></p>");
             body.Append($"<form method=post action=\"/pay/{E(Uri.EscapeDataString(tx.OrderId))}\"><button type=submit>Bayar / Pay</button></form>");
         }
         else
