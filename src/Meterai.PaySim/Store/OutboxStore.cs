@@ -100,11 +100,15 @@ internal sealed class OutboxStore(PaySimDatabase db, FaultState faults, OutboxSi
             r => (Read(r), r.GetString(13)), ("$now", Sql.Ms(now)), ("$limit", limit));
     }
 
-    /// <summary>When the next queued copy falls due, or null when nothing is queued.</summary>
+    /// <summary>When the next sendable copy falls due, or null when none is queued (copies for a merchant without a URL wait for one).</summary>
     public DateTimeOffset? NextDue()
     {
         using var c = db.Open();
-        return c.Scalar(null, "SELECT MIN(due_at) FROM notifications WHERE state = 'queued'") is long ms ? Sql.Time(ms) : null;
+        return c.Scalar(null,
+            """
+            SELECT MIN(n.due_at) FROM notifications n JOIN merchants m ON m.merchant_id = n.merchant_id
+            WHERE n.state = 'queued' AND m.notify_url <> ''
+            """) is long ms ? Sql.Time(ms) : null;
     }
 
     public Task MarkDeliveredAsync(OutboxEntry entry, DateTimeOffset now) =>

@@ -17,6 +17,9 @@ namespace Meterai.Server.Payments;
 /// </summary>
 public sealed class GatewayPaymentProvider(HttpClient http, GatewayProviderOptions options) : IPaymentProvider
 {
+    // Relative paths resolve against the base only when it ends with '/': "http://gw/api" + "v2/charge" would lose "api".
+    private readonly Uri _base = options.BaseAddress.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
+
     public async Task<Result<PaymentCharge>> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken = default)
     {
         if (!OrderIds.IsValid(request.OrderId)) return Rejected($"order id \"{request.OrderId}\" is not 1-64 characters of A-Z a-z 0-9 - _ . ~");
@@ -143,7 +146,7 @@ public sealed class GatewayPaymentProvider(HttpClient http, GatewayProviderOptio
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
-        using var request = new HttpRequestMessage(method, new Uri(options.BaseAddress, path));
+        using var request = new HttpRequestMessage(method, new Uri(_base, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(options.ServerKey + ":")));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");

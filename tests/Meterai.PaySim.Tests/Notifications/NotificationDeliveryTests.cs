@@ -103,4 +103,17 @@ public class NotificationDeliveryTests
         var vas = (await sandbox.Client.TransactionsAsync(cancellationToken: Ct)).Count(t => t.Method == PaymentMethod.VirtualAccount);
         Assert.Equal(12, vas);
     }
+
+    [Fact]
+    public async Task Without_a_notify_url_notifications_wait_untried_until_one_is_set()
+    {
+        await using var sandbox = await Sandbox.StartAsync(d => Sandbox.Options(d, notifyUrl: null));
+        await sandbox.ChargeAsync("ORD-NOURL");
+        await sandbox.ChargeAsync("ORD-NOURL-2"); // a second write: the first row has had time to be looked at
+        Assert.All(await sandbox.Client.NotificationsAsync(cancellationToken: Ct), n => Assert.Equal(("queued", 0), (n.State, n.Attempts)));
+
+        await using var receiver = await NotificationReceiver.StartAsync();
+        await sandbox.Client.SetNotifyUrlAsync(receiver.NotifyUrl, Ct);
+        await Eventually.Until(() => receiver.Accepted.Count == 2, "delivered once a URL is set");
+    }
 }
