@@ -41,6 +41,7 @@ internal static class Oids
     // Extended key usages.
     public const string DocumentSigning = "1.3.6.1.5.5.7.3.36";
     public const string TimeStamping = "1.3.6.1.5.5.7.3.8";
+    public const string EmailProtection = "1.3.6.1.5.5.7.3.4";
 
     /// <summary>
     /// Policy of the project's own timestamp authority. Under the UUID arc 2.25 (ITU-T X.667), which needs no

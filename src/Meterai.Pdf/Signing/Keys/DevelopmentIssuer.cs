@@ -115,16 +115,20 @@ public sealed class DevelopmentIssuer : IDisposable
         rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
         using var root = rootRequest.CreateSelfSigned(now, now.AddYears(20));
 
+        // EKU documentSigning (RFC 9336) says what the key is for; emailProtection is there too because poppler
+        // (pdfsig, NSS underneath) checks a PDF signer as an S/MIME signer and calls a chain with documentSigning
+        // alone "Unknown issue with Certificate" (poppler 22.12, checked by PdfSigTests). Not critical, so a
+        // verifier that knows neither still accepts the certificate.
         using var issuerKey = RSA.Create(2048);
         var issuerRequest = new CertificateRequest(Name(IssuerCommonName), issuerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        AddLeafExtensions(issuerRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, Oids.DocumentSigning, ekuCritical: false);
+        AddLeafExtensions(issuerRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, [Oids.DocumentSigning, Oids.EmailProtection], ekuCritical: false);
         using var issuerPublic = issuerRequest.Create(root, now, now.AddYears(10), SerialNumber());
         using var issuer = issuerPublic.CopyWithPrivateKey(issuerKey);
 
         using var tsaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var tsaRequest = new CertificateRequest(Name(TsaCommonName), tsaKey, HashAlgorithmName.SHA256);
         // RFC 3161 2.3: a TSA certificate has exactly one extended key usage, id-kp-timeStamping, marked critical.
-        AddLeafExtensions(tsaRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, Oids.TimeStamping, ekuCritical: true);
+        AddLeafExtensions(tsaRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, [Oids.TimeStamping], ekuCritical: true);
         // The root's RSA key signs the TSA's EC key, so the request needs an explicit RSA signature generator.
         using var tsaPublic = tsaRequest.Create(root.SubjectName, X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1), now, now.AddYears(10), SerialNumber());
         using var tsa = tsaPublic.CopyWithPrivateKey(tsaKey);
@@ -147,11 +151,13 @@ public sealed class DevelopmentIssuer : IDisposable
         return name.Build();
     }
 
-    private static void AddLeafExtensions(CertificateRequest request, X509Certificate2 issuer, X509KeyUsageFlags usage, string eku, bool ekuCritical)
+    private static void AddLeafExtensions(CertificateRequest request, X509Certificate2 issuer, X509KeyUsageFlags usage, string[] ekus, bool ekuCritical)
     {
+        var usages = new OidCollection();
+        foreach (var eku in ekus) usages.Add(new Oid(eku));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], ekuCritical));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, ekuCritical));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
     }
