@@ -6,4 +6,5 @@ var root = new RootCommand("meterai: issue, stamp and verify e-Meterai (Indonesi
 var bench = new Command("bench", "benchmarks: print figures to compare with the peers (never part of the test suite)");
 root.Subcommands.Add(bench);
 root.Subcommands.Add(SerialCommand.Create());
+root.Subcommands.Add(PaySimCommand.Create());
 return await root.Parse(args).InvokeAsync();
