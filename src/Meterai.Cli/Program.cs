@@ -8,4 +8,5 @@ root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(PaySimCommand.Create());
 return await root.Parse(args).InvokeAsync();
