@@ -19,8 +19,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
     /// <summary>Commits one batch and returns one result array per request.</summary>
     public delegate Task<TransferResult[][]> CommitBatch(IReadOnlyList<IReadOnlyList<Transfer>> requests, CancellationToken ct);
 
-    private static readonly ObjectDisposedException Disposed =
-        new(nameof(LedgerWriter), "the ledger store was disposed: the outcome of this request is unknown; retry it with the same ids");
 
     private readonly ConcurrentQueue<Submission> _queue = new();
     private readonly CommitBatch _commit;
@@ -37,6 +35,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private TaskCompletionSource? _wake;
     private int _batches;
     private volatile bool _closed;
+    private int _disposing;
 
     /// <param name="commit">Commits one batch.</param>
     /// <param name="maxTransfersPerBatch">Most transfers in one transaction.</param>
@@ -59,7 +58,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         // Wake the loop only when as many requests wait as it asked for: one wake-up per batch, not one per request.
         if (Interlocked.Increment(ref _queued) >= Volatile.Read(ref _wakeAt)) Wake();
         // Disposed meanwhile: the loop may have drained the queue for the last time; answer "unknown" ourselves.
-        if (_closed) submission.Done.TrySetException(Disposed);
+        if (_closed) submission.Done.TrySetException(Disposed());
         // A caller that stops waiting does not withdraw its request: it may already be committing.
         return submission.Done.Task.WaitAsync(ct);
     }
@@ -125,8 +124,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
         {
         }
 
-        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(Disposed);
+        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(Disposed());
     }
+
+    private static ObjectDisposedException Disposed() =>
+        new(nameof(LedgerWriter), "the ledger store was disposed: the outcome of this request is unknown; retry it with the same ids");
 
     /// <summary>
     /// When a commit completes, its submitters come back one by one; starting the next batch with only the first of
@@ -178,11 +180,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Idempotent: a host may dispose the store both directly and through the database that owns it.
-        if (_closed) return;
+        if (Interlocked.Exchange(ref _disposing, 1) == 1) return;
         _closed = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(Disposed);
+        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(Disposed());
         _stop.Dispose();
     }
 
