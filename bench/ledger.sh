@@ -3,8 +3,8 @@
 #   1. builds the CLI (Release);
 #   2. starts a throwaway PostgreSQL cluster with DURABLE settings (fsync on, synchronous_commit on, full_page_writes
 #      on: the defaults, unlike scripts/test.sh, which turns fsync off for speed);
-#   3. runs `pgbench -i` then `pgbench -N` (TPC-B-like without the branch/teller hot spots: one UPDATE, one SELECT,
-#      one INSERT per transaction) with as many clients as the ledger has submitters;
+#   3. runs `pgbench -i` then `pgbench -N` over TCP like the ledger (TPC-B-like without the branch/teller hot spots:
+#      one UPDATE, one SELECT, one INSERT per transaction) with as many clients as the ledger has submitters;
 #   4. runs `meterai bench ledger` against the same cluster: uniform over 10,000 accounts, then the hot issuer account;
 #   5. runs `meterai bench ledger --db sqlite` (WAL, synchronous=FULL) in a temporary folder;
 #   6. prints a summary with the ratios; always stops and removes the cluster.
@@ -66,8 +66,8 @@ CS="Host=127.0.0.1;Port=$PORT;Username=meterai;Maximum Pool Size=100"
 
 pgbench_run() {
   psql_ "DROP DATABASE IF EXISTS pgbench" >/dev/null 2>&1; psql_ "CREATE DATABASE pgbench" >/dev/null
-  "${PGRUN[@]}" "$PGBIN/pgbench" -h "$PGTMP" -p "$PORT" -U meterai -i -s 10 -q pgbench >/dev/null 2>&1
-  "${PGRUN[@]}" "$PGBIN/pgbench" -h "$PGTMP" -p "$PORT" -U meterai -N -c "$CONCURRENCY" -j 2 -T "$PGBENCH_SECONDS" pgbench 2>/dev/null \
+  "${PGRUN[@]}" "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U meterai -i -s 10 -q pgbench >/dev/null 2>&1
+  "${PGRUN[@]}" "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U meterai -N -c "$CONCURRENCY" -j 2 -T "$PGBENCH_SECONDS" pgbench 2>/dev/null \
     | awk '/^latency average/ {lat=$4} /^tps/ {tps=$3} END {printf "%.0f %s\n", tps, lat}'
 }
 
