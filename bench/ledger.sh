@@ -20,7 +20,8 @@ ROUNDS=${ROUNDS:-1}
 
 log() { printf '\033[1m[bench]\033[0m %s\n' "$*" >&2; }
 
-pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+# shellcheck source=../scripts/lib/throwaway-postgres.sh
+. "$ROOT/scripts/lib/throwaway-postgres.sh"
 PGBIN=$(pg_bin_dir)
 [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pgbench" ] || { log "PostgreSQL (initdb, pgbench) not found under /usr/lib/postgresql: apt-get install postgresql"; exit 1; }
 
@@ -28,37 +29,17 @@ log "building the CLI (Release)"
 dotnet build "$ROOT/src/Meterai.Cli" -c Release -nologo -v quiet >&2
 METERAI="$ROOT/src/Meterai.Cli/bin/Release/net10.0/meterai"
 
-PGTMP=
-PGRUN=()
 cleanup() {
   local rc=$?
-  if [ -n "$PGTMP" ] && [ -d "$PGTMP" ]; then
-    if [ -f "$PGTMP/data/postmaster.pid" ]; then "${PGRUN[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 || true; fi
-    rm -rf "$PGTMP"
-  fi
+  pg_throwaway_stop
   exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  return 1
-}
-
-PGTMP=$(mktemp -d /tmp/meterai-benchpg.XXXXXX)
-chmod 755 "$PGTMP"
-if [ "$(id -u)" = 0 ]; then chown postgres: "$PGTMP"; PGRUN=(runuser -u postgres --); fi
-PORT=$(free_port)
-"${PGRUN[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -U meterai --auth=trust -E UTF8 --no-locale >"$PGTMP/initdb.log" 2>&1 || { cat "$PGTMP/initdb.log" >&2; exit 1; }
 # Durable: fsync, synchronous_commit and full_page_writes keep their defaults (on). Only sizes are set.
-"${PGRUN[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 start \
-  -o "-c port=$PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGTMP -c max_connections=200 -c shared_buffers=256MB" >/dev/null \
-  || { cat "$PGTMP/server.log" >&2; exit 1; }
+pg_throwaway_start -c max_connections=200 -c shared_buffers=256MB || { log "FAILED: PostgreSQL could not be started"; exit 1; }
+PORT=$PGTMP_PORT
 psql_() { "${PGRUN[@]}" "$PGBIN/psql" -h "$PGTMP" -p "$PORT" -U meterai -d postgres -Atc "$1"; }
 SETTINGS="fsync=$(psql_ 'show fsync'), synchronous_commit=$(psql_ 'show synchronous_commit'), full_page_writes=$(psql_ 'show full_page_writes'), wal_sync_method=$(psql_ 'show wal_sync_method')"
 log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT: $SETTINGS"

@@ -19,12 +19,8 @@ internal static class AuditCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var (options, problem) = db.Read(parse);
-            if (options is null)
-            {
-                await error.WriteLineAsync($"error: {problem}");
-                return 2;
-            }
+            var options = await db.ReadAsync(parse);
+            if (options is null) return 2;
 
             MeteraiDatabase database;
             try

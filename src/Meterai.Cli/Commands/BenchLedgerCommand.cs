@@ -30,12 +30,8 @@ internal static class BenchLedgerCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var (options, problem) = db.Read(parse);
-            if (options is null)
-            {
-                await error.WriteLineAsync($"error: {problem}");
-                return 2;
-            }
+            var options = await db.ReadAsync(parse);
+            if (options is null) return 2;
 
             int n = parse.GetValue(transfers), a = parse.GetValue(accounts), c = parse.GetValue(concurrency), k = parse.GetValue(perRequest);
             if (n < 1 || a < 2 || c < 1 || k < 1)

@@ -23,8 +23,16 @@ internal sealed class DatabaseArguments
         command.Options.Add(DataDirectory);
     }
 
+    /// <summary>The options, or null after writing the error for bad input to the command's error output.</summary>
+    public async Task<DatabaseOptions?> ReadAsync(ParseResult parse)
+    {
+        var (options, problem) = Read(parse);
+        if (options is null) await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {problem}");
+        return options;
+    }
+
     /// <summary>The options, or an error message for bad input (unknown provider, postgres without a connection string).</summary>
-    public (DatabaseOptions? Options, string? Error) Read(ParseResult parse)
+    private (DatabaseOptions? Options, string? Error) Read(ParseResult parse)
     {
         var provider = DatabaseProviderNames.Parse(parse.GetValue(Provider));
         if (provider is null) return (null, $"unknown database '{parse.GetValue(Provider)}': use sqlite or postgres");

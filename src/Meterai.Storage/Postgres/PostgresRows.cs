@@ -1,4 +1,5 @@
 using Meterai.Core.Ledger;
+using Meterai.Storage.Ledger;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,11 +8,9 @@ namespace Meterai.Storage.Postgres;
 /// <summary>Column lists, row mapping and array parameters of the ledger tables on PostgreSQL.</summary>
 internal static class PostgresRows
 {
-    public const string AccountColumns =
-        "id, owner_kind, owner_id, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, created_at";
+    public const string AccountColumns = LedgerColumns.Account;
 
-    public const string TransferColumns =
-        "id, debit_account_id, credit_account_id, amount, pending_id, timeout_seconds, code, flags, created_at, expires_at, pending_state";
+    public const string TransferColumns = LedgerColumns.Transfer;
 
     public static Account Account(NpgsqlDataReader r) => new(
         IdCodec.FromGuid(r.GetGuid(0)),

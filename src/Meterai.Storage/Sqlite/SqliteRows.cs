@@ -1,4 +1,5 @@
 using Meterai.Core.Ledger;
+using Meterai.Storage.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace Meterai.Storage.Sqlite;
@@ -6,11 +7,9 @@ namespace Meterai.Storage.Sqlite;
 /// <summary>Column lists and row mapping of the ledger tables on SQLite.</summary>
 internal static class SqliteRows
 {
-    public const string AccountColumns =
-        "id, owner_kind, owner_id, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, created_at";
+    public const string AccountColumns = LedgerColumns.Account;
 
-    public const string TransferColumns =
-        "id, debit_account_id, credit_account_id, amount, pending_id, timeout_seconds, code, flags, created_at, expires_at, pending_state";
+    public const string TransferColumns = LedgerColumns.Transfer;
 
     public static Account Account(SqliteDataReader r) => new(
         IdCodec.FromBytes((byte[])r[0]),
