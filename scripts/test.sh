@@ -12,8 +12,10 @@ ROOT=$PWD
 
 log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
 
+# shellcheck source=lib/throwaway-postgres.sh
+. "$ROOT/scripts/lib/throwaway-postgres.sh"
+
 # ---- 1. packages -----------------------------------------------------------------------------------------------
-pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 missing=()
 [ -x "$(pg_bin_dir)/initdb" ] || missing+=(postgresql)
 command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
@@ -34,51 +36,20 @@ fi
 command -v dotnet >/dev/null 2>&1 || { log "dotnet is not on PATH: install the .NET 10 SDK (global.json names the version)"; exit 1; }
 
 # ---- 2. throwaway PostgreSQL -----------------------------------------------------------------------------------
-PGTMP=
-PGBIN=
-PGRUN=()
 cleanup() {
   local rc=$?
-  if [ -n "$PGTMP" ] && [ -d "$PGTMP" ]; then
-    if [ -f "$PGTMP/data/postmaster.pid" ]; then
-      "${PGRUN[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-    rm -rf "$PGTMP"
-  fi
+  pg_throwaway_stop
   exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  return 1
-}
-
 start_postgres() {
-  PGBIN=$(pg_bin_dir)
-  [ -x "$PGBIN/initdb" ] || { log "PostgreSQL binaries not found under /usr/lib/postgresql"; return 1; }
-  PGTMP=$(mktemp -d /tmp/meterai-pg.XXXXXX)
-  chmod 755 "$PGTMP"
-  if [ "$(id -u)" = 0 ]; then
-    # initdb refuses to run as root: the cluster belongs to the postgres user the Debian package creates.
-    chown postgres: "$PGTMP"
-    PGRUN=(runuser -u postgres --)
-  fi
-  local port; port=$(free_port)
-  "${PGRUN[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -U meterai --auth=trust -E UTF8 --no-locale >"$PGTMP/initdb.log" 2>&1 \
-    || { cat "$PGTMP/initdb.log" >&2; return 1; }
   # fsync off: this cluster lives for one test run; durability is measured by the benchmarks, not here.
-  "${PGRUN[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 start \
-    -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGTMP -c max_connections=400 -c fsync=off -c full_page_writes=off -c shared_buffers=256MB" \
-    >/dev/null 2>&1 || { cat "$PGTMP/server.log" >&2 2>/dev/null; return 1; }
-  export METERAI_TEST_PG="Host=127.0.0.1;Port=$port;Username=meterai;Database=postgres;Maximum Pool Size=60;Timeout=30;Command Timeout=120"
+  pg_throwaway_start -c max_connections=400 -c fsync=off -c full_page_writes=off -c shared_buffers=256MB || return 1
+  export METERAI_TEST_PG="Host=127.0.0.1;Port=$PGTMP_PORT;Username=meterai;Database=postgres;Maximum Pool Size=60;Timeout=30;Command Timeout=120"
   export METERAI_REQUIRE_PG=1
-  log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($PGTMP)"
+  log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGTMP_PORT ($PGTMP)"
 }
 
 if [ "${METERAI_SKIP_PG:-0}" = 1 ] && [ -z "${CI:-}" ] && [ -z "${METERAI_CI:-}" ]; then

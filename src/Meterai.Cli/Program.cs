@@ -5,6 +5,8 @@ using Meterai.Cli.Commands;
 var root = new RootCommand("meterai: issue, stamp and verify e-Meterai (Indonesian electronic stamp duty)");
 var bench = new Command("bench", "benchmarks: print figures to compare with the peers (never part of the test suite)");
 root.Subcommands.Add(bench);
+bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,8 @@
+using Meterai.Core.Common;
+using Meterai.Core.Ledger;
+using Meterai.Core.Serials;
+using Meterai.Storage;
+
 namespace Meterai.Server;
 
 /// <summary>Builds the web application; shared by Program and the integration tests (which start real Kestrel).</summary>
@@ -19,8 +24,24 @@ public static class ServerHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Opened (and migrated) before the server listens: a node that cannot reach its database never takes traffic.
+        var databaseOptions = DatabaseConfiguration.Read(builder.Configuration, builder.Environment.ContentRootPath);
+        var database = MeteraiDatabase.OpenAsync(databaseOptions).GetAwaiter().GetResult();
+        builder.Services.AddSingleton(_ => database); // created by a factory, so the container disposes it at shutdown
+        builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Ledger);
+        builder.Services.AddSingleton<ISerialStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Serials);
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.AddHostedService<PendingTransferSweeperService>();
+
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/health", async (MeteraiDatabase db, CancellationToken ct) =>
+        {
+            var error = await db.CheckHealthAsync(ct);
+            return error is null
+                ? Results.Ok(new { status = "ok", database = db.Provider.Name() })
+                : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "database unavailable", detail: error.Message,
+                    extensions: new Dictionary<string, object?> { ["code"] = error.Code });
+        });
         return app;
     }
 }

@@ -1,0 +1,78 @@
+using Meterai.Core.Common;
+using Meterai.Core.Ledger;
+using Meterai.Core.Serials;
+using Meterai.Storage.Migrations;
+using Npgsql;
+
+namespace Meterai.Storage.Postgres;
+
+internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private int _disposed;
+    private readonly PostgresLedgerStore _ledger;
+
+    private PostgresMeteraiDatabase(NpgsqlDataSource dataSource, DatabaseOptions options)
+    {
+        _dataSource = dataSource;
+        _ledger = new PostgresLedgerStore(dataSource, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
+        Serials = new PostgresSerialStore(dataSource, options.Clock);
+    }
+
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    public override ILedgerStore Ledger => _ledger;
+
+    public override ISerialStore Serials { get; }
+
+    public static async Task<PostgresMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("the postgres provider needs a connection string (Database:ConnectionString)", nameof(options));
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        // The ledger's statements are few and identical every batch: let Npgsql prepare them once per connection.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        // Skip the session reset Npgsql sends when a connection returns to the pool (a statement of its own per batch).
+        // Safe because no store leaves session state behind: no SET, temp tables, LISTEN or held advisory locks.
+        if (!options.ConnectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        try
+        {
+            await PostgresMigrator.MigrateAsync(dataSource, options.Migrate, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new PostgresMeteraiDatabase(dataSource, options);
+    }
+
+    public override async Task<Error?> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var cmd = _dataSource.CreateCommand("SELECT count(*) FROM schema_migrations");
+            await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (NpgsqlException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    public override Task<IReadOnlyList<AppliedMigration>> AppliedMigrationsAsync(CancellationToken cancellationToken = default) =>
+        PostgresMigrator.AppliedAsync(_dataSource, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _ledger.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,17 @@
+using Npgsql;
+
+namespace Meterai.Storage.Postgres;
+
+internal static class PostgresQueries
+{
+    /// <summary>The first row of <paramref name="sql"/> as integers.</summary>
+    public static async Task<long[]> RowAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await r.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("audit query returned no row");
+        var row = new long[r.FieldCount];
+        for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+        return row;
+    }
+}

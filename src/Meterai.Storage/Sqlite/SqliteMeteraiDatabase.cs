@@ -1,0 +1,76 @@
+using Meterai.Core.Common;
+using Meterai.Core.Ledger;
+using Meterai.Core.Serials;
+using Meterai.Storage.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace Meterai.Storage.Sqlite;
+
+internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
+{
+    private readonly SqliteConnections _connections;
+    private int _disposed;
+    private readonly SqliteLedgerStore _ledger;
+
+    private SqliteMeteraiDatabase(SqliteConnections connections, DatabaseOptions options)
+    {
+        _connections = connections;
+        _ledger = new SqliteLedgerStore(connections, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
+        Serials = new SqliteSerialStore(connections, options.Clock);
+    }
+
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override ILedgerStore Ledger => _ledger;
+
+    public override ISerialStore Serials { get; }
+
+    public static async Task<SqliteMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
+    {
+        var connectionString = options.ConnectionString
+                               ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, DatabaseOptions.SqliteFileName) }.ToString();
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (!options.Migrate && !File.Exists(file)) throw new FileNotFoundException($"no SQLite database at {Path.GetFullPath(file)}", file);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+
+        var connections = new SqliteConnections(connectionString);
+        try
+        {
+            await SqliteMigrator.MigrateAsync(connections, options.Migrate, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            connections.Dispose();
+            throw;
+        }
+
+        return new SqliteMeteraiDatabase(connections, options);
+    }
+
+    public override async Task<Error?> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqliteQueries.RowAsync(conn, null, "SELECT count(*) FROM schema_migrations", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SqliteException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    public override Task<IReadOnlyList<AppliedMigration>> AppliedMigrationsAsync(CancellationToken cancellationToken = default) =>
+        SqliteMigrator.AppliedAsync(_connections, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _ledger.DisposeAsync().ConfigureAwait(false);
+        _connections.Dispose();
+        // Pooled connections would keep the file (and its WAL) open after the database is closed.
+        _connections.ClearPool();
+    }
+}
