@@ -9,4 +9,6 @@ bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
+root.Subcommands.Add(OperatorCommand.Create());
+root.Subcommands.Add(TokenKeyCommand.Create());
 return await root.Parse(args).InvokeAsync();
