@@ -204,6 +204,9 @@ internal sealed partial class PdfDocument
         }
     }
 
+    /// <summary>Whether object <paramref name="number"/> is a stream that the file cuts short (no "endstream").</summary>
+    public bool IsTruncatedStream(int number) => _streamLengthOverrides.ContainsKey(number);
+
     /// <summary>Recovery only: the length a stream without "endstream" was cut to.</summary>
     private PdfObject ApplyLengthOverride(int number, PdfObject value) =>
         value is PdfStream s && _streamLengthOverrides.TryGetValue(number, out var length) ? new PdfStream(s.Dictionary, s.DataOffset, length) : value;

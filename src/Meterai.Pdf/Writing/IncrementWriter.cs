@@ -1,0 +1,226 @@
+using Meterai.Pdf.Encryption;
+using Meterai.Pdf.Objects;
+using Meterai.Pdf.Parsing;
+
+namespace Meterai.Pdf.Writing;
+
+/// <summary>How the increment's cross-reference section is written.</summary>
+internal enum XrefStyle
+{
+    /// <summary>A classic table listing the increment's objects, chained to the file's newest section by /Prev.</summary>
+    Table,
+
+    /// <summary>A cross-reference stream listing the increment's objects, chained by /Prev (for files that use streams).</summary>
+    Stream,
+}
+
+/// <summary>
+/// Assembles one incremental update (§7.5.6) after the original bytes: the objects, then a cross-reference section
+/// and trailer. Offsets are absolute: the buffer starts at <c>baseOffset</c> in the output file.
+/// For a repaired file the section lists every object of the file (<see cref="WriteFullXref"/>), so it needs no /Prev
+/// into the broken data.
+/// </summary>
+internal sealed class IncrementWriter : IDisposable
+{
+    private readonly ByteBuffer _buffer;
+    private readonly long _base;
+    private readonly SortedDictionary<int, (long Offset, int Generation)> _written = [];
+
+    public IncrementWriter(long baseOffset, SecurityHandler? security, ByteSource source, bool startOnNewLine, int capacity)
+    {
+        _buffer = new ByteBuffer(capacity);
+        _base = baseOffset;
+        Serializer = new ObjectSerializer(_buffer, security, source);
+        // The original may end without an end-of-line after %%EOF: the first object must start on a line of its own.
+        if (startOnNewLine) _buffer.WriteByte((byte)'\n');
+    }
+
+    public ObjectSerializer Serializer { get; }
+
+    public ByteBuffer Buffer => _buffer;
+
+    public long StartOffset => _base;
+
+    /// <summary>Writes one object and records its absolute offset.</summary>
+    public void Add(ObjectId id, PdfObject value)
+    {
+        _written[id.Number] = (_base + _buffer.Length, id.Generation);
+        Serializer.WriteIndirect(id, value);
+    }
+
+    /// <summary>Writes the section for an ordinary update: only the objects written here, chained by /Prev.</summary>
+    public void WriteIncrementalXref(XrefStyle style, PdfDictionary trailer, long prev, int size)
+    {
+        if (style == XrefStyle.Table)
+        {
+            var xrefOffset = _base + _buffer.Length;
+            _buffer.Write("xref\n"u8);
+            foreach (var (first, count) in Runs(_written.Keys))
+            {
+                WriteSubsectionHeader(first, count);
+                for (var n = first; n < first + count; n++)
+                {
+                    var (offset, generation) = _written[n];
+                    WriteEntry(offset, generation, 'n');
+                }
+            }
+
+            WriteTrailer(trailer, size, prev, xrefOffset);
+            return;
+        }
+
+        var streamNumber = size;
+        var rows = _written.Select(w => (w.Key, Type: 1, F2: w.Value.Offset, F3: (long)w.Value.Generation)).ToList();
+        WriteXrefStream(streamNumber, rows, trailer, prev, size + 1, full: false);
+    }
+
+    /// <summary>
+    /// Writes the section of a repaired file: every object number from 0 to <paramref name="size"/> − 1, the increment's
+    /// own objects where it rewrote them and the recovered positions of all others, and no /Prev.
+    /// </summary>
+    public void WriteFullXref(XrefStyle style, PdfDictionary trailer, CrossReference recovered, int size)
+    {
+        if (style == XrefStyle.Table)
+        {
+            var xrefOffset = _base + _buffer.Length;
+            _buffer.Write("xref\n"u8);
+            WriteSubsectionHeader(0, size);
+            WriteEntry(0, 65535, 'f');
+            for (var n = 1; n < size; n++)
+            {
+                if (_written.TryGetValue(n, out var w)) WriteEntry(w.Offset, w.Generation, 'n');
+                else if (recovered.TryGet(n, out var e) && e.Type == XrefEntryType.InFile) WriteEntry(e.Offset, e.Generation, 'n');
+                else WriteEntry(0, 0, 'f');
+            }
+
+            WriteTrailer(trailer, size, null, xrefOffset);
+            return;
+        }
+
+        var streamNumber = size;
+        var rows = new List<(int Number, int Type, long F2, long F3)>(size + 1) { (0, 0, 0, 65535) };
+        for (var n = 1; n < size; n++)
+        {
+            if (_written.TryGetValue(n, out var w)) rows.Add((n, 1, w.Offset, w.Generation));
+            else if (recovered.TryGet(n, out var e) && e.Type == XrefEntryType.InFile) rows.Add((n, 1, e.Offset, e.Generation));
+            else if (recovered.TryGet(n, out e) && e.Type == XrefEntryType.Compressed) rows.Add((n, 2, e.StreamNumber, e.IndexInStream));
+            else rows.Add((n, 0, 0, 0));
+        }
+
+        WriteXrefStream(streamNumber, rows, trailer, null, size + 1, full: true);
+    }
+
+    private void WriteXrefStream(int streamNumber, List<(int Number, int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size, bool full)
+    {
+        var xrefOffset = _base + _buffer.Length;
+        rows.Add((streamNumber, 1, xrefOffset, 0));
+        var w2 = BytesFor(rows.Max(r => r.F2));
+        var w3 = Math.Max(1, BytesFor(rows.Max(r => r.F3)));
+        var data = new byte[rows.Count * (1 + w2 + w3)];
+        var index = new PdfArray();
+        var pos = 0;
+        var ordered = full ? rows : [.. rows.OrderBy(r => r.Number)];
+        foreach (var (first, count) in Runs(ordered.Select(r => r.Number)))
+        {
+            index.Add(PdfInteger.Of(first));
+            index.Add(PdfInteger.Of(count));
+        }
+
+        foreach (var (_, type, f2, f3) in ordered)
+        {
+            data[pos++] = (byte)type;
+            PutBigEndian(data.AsSpan(pos, w2), f2);
+            pos += w2;
+            PutBigEndian(data.AsSpan(pos, w3), f3);
+            pos += w3;
+        }
+
+        var dict = new PdfDictionary(trailer.Count + 8);
+        dict.Set("Type", PdfName.Of("XRef"));
+        foreach (var (k, v) in trailer.Entries) dict.Set(k, v);
+        dict.Set("Size", PdfInteger.Of(size));
+        dict.Set("Index", index);
+        dict.Set("W", new PdfArray([PdfInteger.Of(1), PdfInteger.Of(w2), PdfInteger.Of(w3)]));
+        if (prev is { } p) dict.Set("Prev", PdfInteger.Of(p));
+        // The cross-reference stream is never encrypted (§7.6.2), nor are the /ID strings it carries.
+        Serializer.WriteIndirect(new ObjectId(streamNumber, 0), new PdfStream(dict, data), encrypt: false);
+        _buffer.Write("startxref\n"u8);
+        _buffer.WriteInteger(xrefOffset);
+        _buffer.Write("\n%%EOF\n"u8);
+    }
+
+    private void WriteTrailer(PdfDictionary trailer, int size, long? prev, long xrefOffset)
+    {
+        var dict = new PdfDictionary(trailer.Count + 2);
+        foreach (var (k, v) in trailer.Entries) dict.Set(k, v);
+        dict.Set("Size", PdfInteger.Of(size));
+        if (prev is { } p) dict.Set("Prev", PdfInteger.Of(p));
+        _buffer.Write("trailer\n"u8);
+        Serializer.WriteDirect(dict);
+        _buffer.Write("\nstartxref\n"u8);
+        _buffer.WriteInteger(xrefOffset);
+        _buffer.Write("\n%%EOF\n"u8);
+    }
+
+    private void WriteSubsectionHeader(int first, int count)
+    {
+        _buffer.WriteInteger(first);
+        _buffer.WriteByte((byte)' ');
+        _buffer.WriteInteger(count);
+        _buffer.WriteByte((byte)'\n');
+    }
+
+    // Each entry is exactly 20 bytes, ending in CR LF (§7.5.4).
+    private void WriteEntry(long offset, int generation, char type)
+    {
+        _buffer.WritePadded(offset, 10);
+        _buffer.WriteByte((byte)' ');
+        _buffer.WritePadded(generation, 5);
+        _buffer.WriteByte((byte)' ');
+        _buffer.WriteByte((byte)type);
+        _buffer.Write("\r\n"u8);
+    }
+
+    private static IEnumerable<(int First, int Count)> Runs(IEnumerable<int> sortedNumbers)
+    {
+        var first = -1;
+        var count = 0;
+        foreach (var n in sortedNumbers)
+        {
+            if (count > 0 && n == first + count)
+            {
+                count++;
+                continue;
+            }
+
+            if (count > 0) yield return (first, count);
+            first = n;
+            count = 1;
+        }
+
+        if (count > 0) yield return (first, count);
+    }
+
+    private static int BytesFor(long value)
+    {
+        var n = 1;
+        while (value > 0xFF)
+        {
+            value >>= 8;
+            n++;
+        }
+
+        return n;
+    }
+
+    private static void PutBigEndian(Span<byte> dst, long value)
+    {
+        for (var i = dst.Length - 1; i >= 0; i--)
+        {
+            dst[i] = (byte)value;
+            value >>= 8;
+        }
+    }
+
+    public void Dispose() => _buffer.Dispose();
+}
