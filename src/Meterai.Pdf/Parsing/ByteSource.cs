@@ -63,3 +63,18 @@ internal sealed class StreamByteSource : ByteSource
         return _stream.ReadAtLeast(destination[..want], want, throwOnEndOfStream: false);
     }
 }
+
+/// <summary>The first <c>length</c> bytes of another source: a file as it was when an earlier revision ended.</summary>
+internal sealed class PrefixByteSource(ByteSource inner, long length) : ByteSource
+{
+    public override long Length => length;
+
+    public override ReadOnlyMemory<byte> Memory => inner.Memory.IsEmpty ? ReadOnlyMemory<byte>.Empty : inner.Memory[..(int)length];
+
+    public override int ReadAt(long position, Span<byte> destination)
+    {
+        if (position >= length || position < 0) return 0;
+        var n = (int)Math.Min(destination.Length, length - position);
+        return inner.ReadAt(position, destination[..n]);
+    }
+}
