@@ -1,0 +1,220 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Meterai.Core.Common;
+
+namespace Meterai.Pdf.Signing;
+
+/// <summary>
+/// The keys a fresh installation signs and timestamps with until an operator configures real ones: a development
+/// root CA, an issuer certificate (RSA-2048, document signing) and a timestamp authority certificate (ECDSA P-256,
+/// time stamping), all clearly named NOT FOR PRODUCTION. Created on first start under
+/// <c>&lt;dataDir&gt;/keys/development/</c> and reloaded afterwards.
+/// </summary>
+/// <remarks>
+/// Files (the folder is 0700): <c>root-ca.p12</c>, <c>issuer.p12</c>, <c>tsa.p12</c> (key + certificate + the root,
+/// PBES2/AES-256), <c>pkcs12.password</c> (0600, the generated password of the three), and <c>root-ca.pem</c>,
+/// <c>issuer.pem</c>, <c>tsa.pem</c> (certificates only, for people and for <c>openssl -CAfile</c>).
+/// The password sits next to the files on purpose: PKCS#12 tools expect one, and keeping it in its own 0600 file
+/// lets an operator move it to a secret store, while a copied .p12 alone (a backup, a bug report) does not give
+/// the key away. The file mode is the real protection of a development key.
+/// Several server processes may start at once on a fresh data folder: each builds the whole set in a private
+/// temporary folder and renames it into place; rename is atomic and fails when the target exists, so exactly one
+/// set wins, the others discard theirs and load it, and no process ever sees half a set.
+/// </remarks>
+public sealed class DevelopmentIssuer : IDisposable
+{
+    public const string FolderName = "development";
+    public const string RootCaCommonName = "Meterai Development Root CA - NOT FOR PRODUCTION";
+    public const string IssuerCommonName = "Meterai Development Issuer - NOT FOR PRODUCTION";
+    public const string TsaCommonName = "Meterai Development Timestamp Authority - NOT FOR PRODUCTION";
+
+    private const string RootFile = "root-ca";
+    private const string IssuerFile = "issuer";
+    private const string TsaFile = "tsa";
+    private const string PasswordFile = "pkcs12.password";
+    private const string Organisation = "Meterai (development only, not for production)";
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PublicFile = OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private DevelopmentIssuer(string folder, X509Certificate2 root, Pkcs12Signer signer, Pkcs12Signer tsa)
+    {
+        Folder = folder;
+        RootCertificate = root;
+        Signer = signer;
+        TimestampSigner = tsa;
+    }
+
+    /// <summary>The folder holding the files: <c>&lt;dataDir&gt;/keys/development</c>.</summary>
+    public string Folder { get; }
+
+    /// <summary>The development root CA certificate (public part): the trust anchor for verifying our stamps.</summary>
+    public X509Certificate2 RootCertificate { get; }
+
+    /// <summary>The issuer's signer: RSA-2048, chain = [root].</summary>
+    public Pkcs12Signer Signer { get; }
+
+    /// <summary>The timestamp authority's key and certificate: ECDSA P-256, chain = [root].</summary>
+    public Pkcs12Signer TimestampSigner { get; }
+
+    public string RootCertificatePemPath => Path.Combine(Folder, RootFile + ".pem");
+
+    /// <summary>A timestamp authority over <see cref="TimestampSigner"/>.</summary>
+    public TimestampAuthority CreateTimestampAuthority(IClock? clock = null) =>
+        new(TimestampSigner.Certificate, TimestampSignerKey(), clock ?? SystemClock.Instance);
+
+    /// <summary>Loads the development keys under <paramref name="dataDir"/>, creating them first when absent.</summary>
+    public static DevelopmentIssuer LoadOrCreate(string dataDir)
+    {
+        var keys = Path.GetFullPath(Path.Combine(dataDir, "keys"));
+        var folder = Path.Combine(keys, FolderName);
+        if (!Directory.Exists(folder))
+        {
+            CreatePrivateFolder(keys);
+            RemoveAbandonedAttempts(keys);
+            var attempt = Path.Combine(keys, $".{FolderName}-{Guid.NewGuid():N}.tmp");
+            CreatePrivateFolder(attempt);
+            try
+            {
+                WriteNewSet(attempt);
+                Directory.Move(attempt, folder);
+            }
+            catch (IOException) when (Directory.Exists(folder))
+            {
+                // Another process won the race: its set is complete (it was renamed whole); use it.
+            }
+            finally
+            {
+                if (Directory.Exists(attempt)) Directory.Delete(attempt, recursive: true);
+            }
+        }
+
+        return Load(folder);
+    }
+
+    private static DevelopmentIssuer Load(string folder)
+    {
+        var password = File.ReadAllText(Path.Combine(folder, PasswordFile)).Trim();
+        var issuer = Pkcs12Signer.Load(Path.Combine(folder, IssuerFile + ".p12"), password);
+        var tsa = Pkcs12Signer.Load(Path.Combine(folder, TsaFile + ".p12"), password);
+        if (!issuer.IsOk) throw new InvalidDataException($"development issuer in {folder}: {issuer.Error}");
+        if (!tsa.IsOk) throw new InvalidDataException($"development timestamp authority in {folder}: {tsa.Error}");
+        var root = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(folder, RootFile + ".pem"));
+        return new DevelopmentIssuer(folder, root, issuer.Value, tsa.Value);
+    }
+
+    private static void WriteNewSet(string folder)
+    {
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
+
+        using var rootKey = RSA.Create(3072);
+        var rootRequest = new CertificateRequest(Name(RootCaCommonName), rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
+        using var root = rootRequest.CreateSelfSigned(now, now.AddYears(20));
+
+        // EKU documentSigning (RFC 9336) says what the key is for; emailProtection is there too because poppler
+        // (pdfsig, NSS underneath) checks a PDF signer as an S/MIME signer and calls a chain with documentSigning
+        // alone "Unknown issue with Certificate" (poppler 22.12, checked by PdfSigTests). Not critical, so a
+        // verifier that knows neither still accepts the certificate.
+        using var issuerKey = RSA.Create(2048);
+        var issuerRequest = new CertificateRequest(Name(IssuerCommonName), issuerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        AddLeafExtensions(issuerRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, [Oids.DocumentSigning, Oids.EmailProtection], ekuCritical: false);
+        using var issuerPublic = issuerRequest.Create(root, now, now.AddYears(10), SerialNumber());
+        using var issuer = issuerPublic.CopyWithPrivateKey(issuerKey);
+
+        using var tsaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var tsaRequest = new CertificateRequest(Name(TsaCommonName), tsaKey, HashAlgorithmName.SHA256);
+        // RFC 3161 2.3: a TSA certificate has exactly one extended key usage, id-kp-timeStamping, marked critical.
+        AddLeafExtensions(tsaRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, [Oids.TimeStamping], ekuCritical: true);
+        // The root's RSA key signs the TSA's EC key, so the request needs an explicit RSA signature generator.
+        using var tsaPublic = tsaRequest.Create(root.SubjectName, X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1), now, now.AddYears(10), SerialNumber());
+        using var tsa = tsaPublic.CopyWithPrivateKey(tsaKey);
+
+        WriteFile(Path.Combine(folder, PasswordFile), System.Text.Encoding.ASCII.GetBytes(password + "\n"), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, RootFile + ".p12"), Pkcs12([root], password), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, IssuerFile + ".p12"), Pkcs12([issuer, root], password), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, TsaFile + ".p12"), Pkcs12([tsa, root], password), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, RootFile + ".pem"), Pem(root), PublicFile);
+        WriteFile(Path.Combine(folder, IssuerFile + ".pem"), Pem(issuer), PublicFile);
+        WriteFile(Path.Combine(folder, TsaFile + ".pem"), Pem(tsa), PublicFile);
+    }
+
+    private static X500DistinguishedName Name(string commonName)
+    {
+        var name = new X500DistinguishedNameBuilder();
+        name.AddCountryOrRegion("ID");
+        name.AddOrganizationName(Organisation);
+        name.AddCommonName(commonName);
+        return name.Build();
+    }
+
+    private static void AddLeafExtensions(CertificateRequest request, X509Certificate2 issuer, X509KeyUsageFlags usage, string[] ekus, bool ekuCritical)
+    {
+        var usages = new OidCollection();
+        foreach (var eku in ekus) usages.Add(new Oid(eku));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, ekuCritical));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+    }
+
+    /// <summary>A positive 16-byte serial number: random, so two installations never issue the same one.</summary>
+    private static byte[] SerialNumber()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] = (byte)((serial[0] & 0x7F) | 0x40);
+        return serial;
+    }
+
+    private static byte[] Pkcs12(X509Certificate2[] certificates, string password) =>
+        new X509Certificate2Collection(certificates).ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, password);
+
+    private static byte[] Pem(X509Certificate2 certificate) =>
+        System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n");
+
+    /// <summary>Writes and flushes to disk before the folder is renamed into place, so a crash cannot leave a published set with empty files.</summary>
+    private static void WriteFile(string path, byte[] content, UnixFileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
+        using var stream = new FileStream(path, options);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void CreatePrivateFolder(string path)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, OwnerOnlyFolder);
+    }
+
+    /// <summary>Temporary folders of processes that died while creating the set; anything older than an hour is abandoned.</summary>
+    private static void RemoveAbandonedAttempts(string keys)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(keys, $".{FolderName}-*.tmp"))
+        {
+            try
+            {
+                if (Directory.GetCreationTimeUtc(dir) < DateTime.UtcNow.AddHours(-1)) Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another process is removing it too.
+            }
+        }
+    }
+
+    private ECDsa TimestampSignerKey() =>
+        TimestampSigner.Certificate.GetECDsaPrivateKey() ?? throw new InvalidDataException("the development TSA certificate has no ECDSA key.");
+
+    public void Dispose()
+    {
+        Signer.Dispose();
+        TimestampSigner.Dispose();
+        RootCertificate.Dispose();
+    }
+}
