@@ -24,8 +24,11 @@ internal static class StampPipeline
         StampFontCache fonts)
     {
         var source = ByteSource.For(input);
-        var target = StampAnalyzer.Analyze(source, request, limits);
-        var composed = IncrementComposer.Compose(target, appearance(target.Placement), fonts, describe(target), contentsCapacity);
+        var (target, composed) = StampAnalyzer.WithRecovery(source, request, limits, doc =>
+        {
+            var target = StampAnalyzer.Analyze(doc, request);
+            return (target, IncrementComposer.Compose(target, appearance(target.Placement), fonts, describe(target), contentsCapacity));
+        });
 
         var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try

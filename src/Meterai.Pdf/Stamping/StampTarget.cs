@@ -26,12 +26,14 @@ internal static class StampAnalyzer
 {
     /// <summary>Opens the file and finds the page only (no rules, no rectangle): for callers choosing a placement.</summary>
     public static PageInfo Locate(ByteSource source, StampRequest request, PdfLimits limits) =>
-        Open(source, request, limits, locateOnly: true).Page;
+        WithRecovery(source, request, limits, doc => AnalyzeDocument(doc, request, locateOnly: true)).Page;
 
-    public static StampTarget Analyze(ByteSource source, StampRequest request, PdfLimits limits) =>
-        Open(source, request, limits, locateOnly: false);
-
-    private static StampTarget Open(ByteSource source, StampRequest request, PdfLimits limits, bool locateOnly)
+    /// <summary>
+    /// Opens the file and runs <paramref name="work"/> on it. When the file turns out to be damaged — while opening or
+    /// later, when an object on the way does not match its cross-reference entry — the file is opened again in
+    /// recovery mode and the work redone, unless it carries a signature.
+    /// </summary>
+    public static T WithRecovery<T>(ByteSource source, StampRequest request, PdfLimits limits, Func<PdfDocument, T> work)
     {
         if (source.Length > limits.MaxInputBytes)
         {
@@ -41,7 +43,7 @@ internal static class StampAnalyzer
         if (request.Page < 1) throw new PdfFormatException(PdfErrorCodes.InvalidRequest, "page numbers start at 1");
         try
         {
-            return AnalyzeDocument(PdfDocument.Open(source, limits, request.Password), request, locateOnly);
+            return work(PdfDocument.Open(source, limits, request.Password));
         }
         catch (PdfDamageException damage)
         {
@@ -55,7 +57,7 @@ internal static class StampAnalyzer
 
             try
             {
-                return AnalyzeDocument(recovered, request, locateOnly);
+                return work(recovered);
             }
             catch (PdfDamageException again)
             {
@@ -63,6 +65,9 @@ internal static class StampAnalyzer
             }
         }
     }
+
+    /// <summary>Reads what stamping needs and applies the rules; damage surfaces as <see cref="PdfDamageException"/>.</summary>
+    public static StampTarget Analyze(PdfDocument doc, StampRequest request) => AnalyzeDocument(doc, request, locateOnly: false);
 
     private static StampTarget AnalyzeDocument(PdfDocument doc, StampRequest request, bool locateOnly)
     {
