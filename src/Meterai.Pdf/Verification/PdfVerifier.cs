@@ -94,7 +94,7 @@ public static class PdfVerifier
             ChangesAfter = ModificationLevel.Changed,
         };
 
-        var ranges = ByteRanges(doc, sig, out var rangeProblem);
+        var ranges = ByteRanges(doc, sig, out var rangeProblem, out var exactGaps);
         if (ranges is null) return report with { FailureCode = ByteRangeInvalid, FailureMessage = rangeProblem };
         var end = ranges[^1].Start + ranges[^1].Length;
         var (level2, notes) = RevisionComparer.Compare(doc, end, password);
@@ -102,7 +102,8 @@ public static class PdfVerifier
         {
             RevisionEnd = end,
             RevisionSha256 = Convert.ToHexStringLower(HashRange(doc.Source, [(0, end)], HashAlgorithmName.SHA256)),
-            CoversWholeFile = end == doc.Length,
+            // As poppler judges it: the signature covers the file only if it leaves out exactly the /Contents string.
+            CoversWholeFile = end == doc.Length && exactGaps,
             ChangesAfter = level2,
             ChangeNotes = notes,
         };
@@ -133,9 +134,10 @@ public static class PdfVerifier
     /// The /ByteRange as (start, length) pairs, checked: it starts at 0, its pieces are in order inside the file, and
     /// the gaps between them hold exactly a hex string (the /Contents), so nothing but the signature is left out.
     /// </summary>
-    private static List<(long Start, long Length)>? ByteRanges(PdfDocument doc, PdfDictionary sig, out string? problem)
+    private static List<(long Start, long Length)>? ByteRanges(PdfDocument doc, PdfDictionary sig, out string? problem, out bool exactGaps)
     {
         problem = null;
+        exactGaps = true;
         if (doc.Resolve(sig["ByteRange"]) is not PdfArray { Count: >= 4 } array || array.Count % 2 != 0)
         {
             problem = "/ByteRange is missing or not an even number of integers";
@@ -158,10 +160,15 @@ public static class PdfVerifier
                 return null;
             }
 
-            if (previousEnd >= 0 && !IsHexStringGap(doc.Source, previousEnd, start.Value))
+            if (previousEnd >= 0)
             {
-                problem = "the bytes /ByteRange leaves out are not just the /Contents hex string";
-                return null;
+                if (!IsHexStringGap(doc.Source, previousEnd, start.Value, out var bracketed))
+                {
+                    problem = "the bytes /ByteRange leaves out are not just the /Contents hex string";
+                    return null;
+                }
+
+                exactGaps &= bracketed;
             }
 
             ranges.Add((start.Value, length.Value));
@@ -172,12 +179,16 @@ public static class PdfVerifier
     }
 
     // Most signers leave out the string with its angle brackets; some leave out only the hex digits between them.
-    private static bool IsHexStringGap(ByteSource source, long from, long to)
+    private static bool IsHexStringGap(ByteSource source, long from, long to, out bool bracketed)
     {
+        bracketed = false;
         if (to - from < 1) return false;
         Span<byte> edge = stackalloc byte[1];
-        if (source.ReadAt(from, edge) == 1 && edge[0] == '<') from++;
-        if (to > from && source.ReadAt(to - 1, edge) == 1 && edge[0] == '>') to--;
+        var opens = source.ReadAt(from, edge) == 1 && edge[0] == '<';
+        if (opens) from++;
+        var closes = to > from && source.ReadAt(to - 1, edge) == 1 && edge[0] == '>';
+        if (closes) to--;
+        bracketed = opens && closes;
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
