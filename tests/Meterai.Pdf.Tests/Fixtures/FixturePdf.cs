@@ -26,6 +26,12 @@ internal sealed class FixturePdf
     /// <summary>An existing text field and AcroForm.</summary>
     public bool WithForm { get; init; }
 
+    /// <summary>More entries for the catalog dictionary (e.g. /Perms, /AcroForm).</summary>
+    public string CatalogExtra { get; init; } = "";
+
+    /// <summary>Extra objects by number (numbers above the page objects, e.g. 20 and up).</summary>
+    public IReadOnlyList<(int Number, string Body)> ExtraObjects { get; init; } = [];
+
     /// <summary>Replaces the root's /Kids array (for broken trees: loops, missing kids).</summary>
     public string? KidsOverride { get; init; }
 
@@ -45,7 +51,7 @@ internal sealed class FixturePdf
         var fieldNumber = firstPage + 2 * Pages;
         objects.Add(WithForm
             ? $"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{fieldNumber} 0 R] /DA (/Helv 0 Tf 0 g) >> >>"
-            : "<< /Type /Catalog /Pages 2 0 R >>");
+            : $"<< /Type /Catalog /Pages 2 0 R {CatalogExtra}>>");
         objects.Add($"<< /Type /Pages /Kids [{kids}] /Count {Pages}{(Inherited ? " " + pageAttrs : "")} >>");
         objects.Add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
         var content = new List<string>();
@@ -61,6 +67,11 @@ internal sealed class FixturePdf
         }
 
         if (WithForm) objects.Add($"<< /FT /Tx /T (name) /V (Ratna) /Type /Annot /Subtype /Widget /Rect [60 60 200 80] /P {firstPage} 0 R /F 4 >>");
+        foreach (var (number, body) in ExtraObjects.OrderBy(o => o.Number))
+        {
+            while (objects.Count < number - 1) objects.Add("null");
+            objects.Add(body);
+        }
 
         var sb = new StringBuilder();
         sb.Append($"%PDF-{Version}\n%\u00e2\u00e3\u00cf\u00d3\n");
