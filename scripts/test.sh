@@ -21,6 +21,8 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)  # an NSS database trusting the dev root, for pdfsig
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)      # reads the stamp's QR code back
+command -v fc-query >/dev/null 2>&1 || missing+=(fontconfig)     # checks the stamp font's subset
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   log "installing: ${missing[*]}"

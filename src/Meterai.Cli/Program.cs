@@ -8,6 +8,7 @@ bench.Subcommands.Add(BenchStampCommand.Create());
 bench.Subcommands.Add(BenchFuzzCommand.Create());
 root.Subcommands.Add(bench);
 root.Subcommands.Add(SerialCommand.Create());
+root.Subcommands.Add(PaySimCommand.Create());
 root.Subcommands.Add(StampCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 return await root.Parse(args).InvokeAsync();
