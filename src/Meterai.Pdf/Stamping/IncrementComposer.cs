@@ -46,6 +46,12 @@ internal static class IncrementComposer
         var newPagesRoot = rebuilt is not null && pagesRootNumber is null;
         if (newPagesRoot) pagesRootNumber = Allocate();
 
+        // A form asking viewers to regenerate field appearances (/NeedAppearances true) makes older poppler (Debian 12's
+        // pdftoppm, Evince, Okular) replace a signature widget's appearance by an empty one. The same drawing is then
+        // also shown by a locked, read-only stamp annotation on the same rectangle; viewers that honour the widget draw
+        // the same form twice, in the same place. Turning /NeedAppearances off instead would hide other fields' values.
+        var duplicateNumber = doc.Resolve(target.AcroForm?["NeedAppearances"]) is PdfBoolean { Value: true } ? Allocate() : (int?)null;
+
         var objects = new List<(ObjectId Id, PdfObject Value)>(12);
 
         // The page: its /Annots gains the widget (always written as a direct array on the rewritten page, so that an
@@ -53,6 +59,7 @@ internal static class IncrementComposer
         var pageDict = page.Dictionary.Clone();
         var annots = doc.Resolve(pageDict["Annots"]) is PdfArray existing ? existing.Clone() : new PdfArray(1);
         annots.Add(widgetRef);
+        if (duplicateNumber is { } dup) annots.Add(new PdfReference(dup, 0));
         pageDict.Set("Annots", annots);
         if (newPagesRoot) pageDict.Set("Parent", new PdfReference(pagesRootNumber!.Value, 0));
         objects.Add((page.Reference.Id, pageDict));
@@ -138,6 +145,17 @@ internal static class IncrementComposer
             .Set("P", page.Reference)
             .Set("AP", new PdfDictionary().Set("N", new PdfReference(formNumber, 0)));
         objects.Add((new ObjectId(widgetNumber, 0), widget));
+        if (duplicateNumber is { } duplicate)
+        {
+            objects.Add((new ObjectId(duplicate, 0), new PdfDictionary(10)
+                .Set("Type", PdfName.Of("Annot"))
+                .Set("Subtype", PdfName.Of("Stamp"))
+                .Set("Rect", widget["Rect"]!)
+                .Set("F", PdfInteger.Of(4 | 64 | 128 | 512)) // Print, ReadOnly, Locked, LockedContents
+                .Set("P", page.Reference)
+                .Set("Contents", PdfString.FromText(description.FieldName))
+                .Set("AP", new PdfDictionary().Set("N", new PdfReference(formNumber, 0)))));
+        }
 
         objects.Add((new ObjectId(sigNumber, 0), SignatureDictionary(description, certify, contentsCapacity)));
 
@@ -146,7 +164,7 @@ internal static class IncrementComposer
             .Set("Type", PdfName.Of("XObject"))
             .Set("Subtype", PdfName.Of("Form"))
             .Set("BBox", PdfArray.OfNumbers(0, 0, appearance.Width, appearance.Height))
-            .Set("Matrix", PdfArray.OfNumbers(placement.Matrix))
+            .Set("Matrix", PdfArray.OfNumbers(placement.MatrixFor(appearance.Width, appearance.Height)))
             .Set("Resources", new PdfDictionary().Set("Font", new PdfDictionary().Set(StampAppearance.FontResourceName, new PdfReference(fontNumber, 0))))
             .Set("Filter", PdfName.Of("FlateDecode"));
         objects.Add((new ObjectId(formNumber, 0), new PdfStream(formDict, Deflate(appearance.Content))));

@@ -15,13 +15,26 @@ internal readonly record struct Placement(PdfRect Rect, int Rotate)
 
     public double Height => Rotate is 90 or 270 ? Rect.Width : Rect.Height;
 
-    /// <summary>The appearance's /Matrix: maps the upright box [0 0 w h] onto a box of the rectangle's size (§12.5.5).</summary>
-    public double[] Matrix => Rotate switch
+    /// <summary>
+    /// The appearance's /Matrix for a drawing of <paramref name="width"/> × <paramref name="height"/>: turns it against
+    /// the page's /Rotate and scales it to the rectangle when it was drawn larger (a page too small for a legible
+    /// stamp), so that the box it maps to is exactly the rectangle's size (§12.5.5).
+    /// </summary>
+    public double[] MatrixFor(double width, double height)
     {
-        90 => [0, 1, -1, 0, Height, 0],
-        180 => [-1, 0, 0, -1, Width, Height],
-        270 => [0, -1, 1, 0, 0, Width],
-        _ => [1, 0, 0, 1, 0, 0],
+        var sx = Width / width;
+        var sy = Height / height;
+        // Drawn at the rectangle's own size (up to the appearance's rounding to 1/1000 pt): no scaling at all.
+        if (Math.Abs(sx - 1) < 1e-4 && Math.Abs(sy - 1) < 1e-4) return Rotation(1, 1, width, height);
+        return Rotation(sx, sy, Width, Height);
+    }
+
+    private double[] Rotation(double sx, double sy, double w, double h) => Rotate switch
+    {
+        90 => [0, sx, -sy, 0, h, 0],
+        180 => [-sx, 0, 0, -sy, w, h],
+        270 => [0, -sx, sy, 0, 0, w],
+        _ => [sx, 0, 0, sy, 0, 0],
     };
 
     /// <summary>Validates the requested rectangle against what the page shows.</summary>

@@ -73,11 +73,7 @@ public sealed class StampEngine
                 output,
                 request,
                 Options.Limits,
-                placement =>
-                {
-                    var appearance = StampAppearanceBuilder.Build(serial, verifyUrl, placement.Width, placement.Height);
-                    return appearance.IsOk ? appearance.Value : throw new PdfFormatException(appearance.Error.Code, appearance.Error.Message);
-                },
+                (width, height) => StampAppearanceBuilder.Build(serial, verifyUrl, width, height),
                 _ => new SignatureEntries(fieldName, reason, request.SigningTime, signerName, request.Location, verifyUrl, certify),
                 capacity,
                 _fonts);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Meterai.Core.Common;
 using Meterai.Pdf.Appearance;
 using Meterai.Pdf.Parsing;
 
@@ -18,7 +19,7 @@ internal static class StampPipeline
         Stream output,
         StampRequest request,
         PdfLimits limits,
-        Func<Placement, StampAppearance> appearance,
+        Func<double, double, Result<StampAppearance>> appearance,
         Func<StampTarget, SignatureEntries> describe,
         int contentsCapacity,
         StampFontCache fonts)
@@ -27,7 +28,8 @@ internal static class StampPipeline
         var (target, composed) = StampAnalyzer.WithRecovery(source, request, limits, doc =>
         {
             var target = StampAnalyzer.Analyze(doc, request);
-            return (target, IncrementComposer.Compose(target, appearance(target.Placement), fonts, describe(target), contentsCapacity));
+            var drawing = AppearanceFitting.Build(appearance, target.Placement, target.Page);
+            return (target, IncrementComposer.Compose(target, drawing, fonts, describe(target), contentsCapacity));
         });
 
         var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

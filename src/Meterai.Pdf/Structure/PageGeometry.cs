@@ -16,6 +16,8 @@ public sealed record PageGeometry(int PageNumber, int PageCount, PdfRect MediaBo
     public PdfRect BottomRight(double width, double height, double margin)
     {
         var v = VisibleBox;
+        // On a small page a fixed margin would leave no room: keep it to a twentieth of the shorter side.
+        margin = Math.Min(margin, Math.Min(v.Width, v.Height) / 20);
         var turned = Rotate is 90 or 270;
         var spanX = turned ? height : width; // extent along user-space x
         var spanY = turned ? width : height;

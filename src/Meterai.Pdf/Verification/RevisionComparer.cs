@@ -182,10 +182,27 @@ internal static class RevisionComparer
                     continue;
                 }
 
-                if (final.ResolveDictionary(item) is not { } added || !IsSignatureField(final, added)) return false;
+                if (final.ResolveDictionary(item) is not { } added) return false;
+                if (!IsSignatureField(final, added) && !IsSignatureAppearanceCopy(added, newItems)) return false;
             }
 
             return remaining.Count == 0;
+        }
+
+        /// <summary>
+        /// A stamp annotation that shows the same appearance stream as a signature widget in the same /Annots: what
+        /// the stamping engine adds for forms with /NeedAppearances, so older viewers show the stamp too.
+        /// </summary>
+        private bool IsSignatureAppearanceCopy(PdfDictionary annot, PdfArray siblings)
+        {
+            if (final.Resolve(annot["Subtype"]) is not PdfName { Value: "Stamp" }) return false;
+            if (final.ResolveDictionary(annot["AP"])?["N"] is not PdfReference drawing) return false;
+            foreach (var sibling in siblings)
+            {
+                if (final.ResolveDictionary(sibling) is { } s && IsSignatureField(final, s) && final.ResolveDictionary(s["AP"])?["N"] is PdfReference n && n.Id == drawing.Id) return true;
+            }
+
+            return false;
         }
 
         private bool OnlyKeys(PdfDictionary before, PdfDictionary after, HashSet<string> allowed)

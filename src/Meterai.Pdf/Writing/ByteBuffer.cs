@@ -46,19 +46,28 @@ internal sealed class ByteBuffer : IDisposable
         _length += n;
     }
 
-    /// <summary>Writes a number without exponent and with at most 4 decimals (1/10000 pt is far below any device).</summary>
+    /// <summary>
+    /// Writes a real exactly as it was read: the shortest text that parses back to the same double, never with an
+    /// exponent (PDF has none). Values rewritten from the file (a page's /MediaBox, say) must not move by a rounding.
+    /// </summary>
     public void WriteReal(double value)
     {
         if (!double.IsFinite(value)) value = 0;
-        var rounded = Math.Round(value, 4);
-        if (rounded == Math.Floor(rounded) && Math.Abs(rounded) < 1e15)
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
         {
-            WriteInteger((long)rounded);
+            WriteInteger((long)value);
             return;
         }
 
-        Ensure(48);
-        rounded.TryFormat(_buffer.AsSpan(_length), out var n, "0.####", CultureInfo.InvariantCulture);
+        Ensure(400);
+        var span = _buffer.AsSpan(_length);
+        value.TryFormat(span, out var n, "R", CultureInfo.InvariantCulture);
+        if (span[..n].IndexOfAny((byte)'E', (byte)'e') >= 0)
+        {
+            // 1E-05 or 1.5E+20: spell it out; 340 digits cover every double's decimal expansion.
+            value.TryFormat(span, out n, "0.#################################################################################################################################################################################################################################################################################################################################################", CultureInfo.InvariantCulture);
+        }
+
         _length += n;
     }
 

@@ -67,8 +67,8 @@ public class PlacementPixelTests
         var input = Fixtures.Fixtures.Rotated(rotate);
         var (output, _) = Stamp(input, Request(input, rect: new PdfRect(300, 300, 390, 440)));
         var text = System.Text.Encoding.Latin1.GetString(output, input.Length, output.Length - input.Length);
-        Assert.Contains(rotate == 90 ? "/Matrix [0 1 -1 0 " : "/Matrix [0 -1 1 0 0 ", text);
-        Assert.Contains("/BBox [0 0 140 90]", text);
+        Assert.Contains(rotate == 90 ? "/Matrix[0 1 -1 0 90 0]" : "/Matrix[0 -1 1 0 0 140]", text);
+        Assert.Contains("/BBox[0 0 140 90]", text);
     }
 
     private static void AssertLandsInside(byte[] input, PdfRect rect, string name, int page)

@@ -5,7 +5,8 @@ namespace Meterai.Pdf.Tests.Support;
 
 /// <summary>
 /// A page rendered by pdftoppm as 8-bit gray, and the mapping from the page's user space to its pixels, worked out
-/// here from the crop box, /Rotate and the resolution (pdftoppm renders the crop box, turned by /Rotate).
+/// here from the crop box, /Rotate and the resolution (pdftoppm -cropbox renders what a viewer shows: the crop
+/// box, turned by /Rotate).
 /// </summary>
 internal sealed class PageRaster
 {
@@ -24,15 +25,22 @@ internal sealed class PageRaster
 
     public byte this[int x, int y] => Pixels[y * Width + x];
 
-    public static PageRaster Render(string pdf, int page, int dpi, string? password = null)
+    public static PageRaster Render(string pdf, int page, int dpi, string? password = null, bool hideAnnotations = false)
     {
         ExternalTool.Require("pdftoppm");
         var prefix = Path.Combine(Path.GetTempPath(), $"meterai-raster-{Guid.NewGuid():N}");
-        var args = new List<string> { "-gray", "-r", dpi.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-l", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-singlefile" };
+        var args = new List<string> { "-gray", "-cropbox", "-r", dpi.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-l", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-singlefile" };
         if (password is not null) args.AddRange(["-upw", password]);
+        if (hideAnnotations) args.Add("-hide-annotations");
         args.AddRange([pdf, prefix]);
         var r = ExternalTool.Run("pdftoppm", args, TimeSpan.FromSeconds(120));
         var file = prefix + ".pgm";
+        if (!File.Exists(file) && password is not null)
+        {
+            args[args.IndexOf("-upw")] = "-opw"; // the owner password
+            r = ExternalTool.Run("pdftoppm", args, TimeSpan.FromSeconds(120));
+        }
+
         Assert.True(File.Exists(file), $"pdftoppm produced nothing for {pdf} page {page}: {r.All}");
         try
         {

@@ -29,6 +29,12 @@ internal static class PdfTools
         if (password is not null) args.AddRange(["-upw", password]);
         args.Add(path);
         var r = ExternalTool.Run("pdfsig", args);
+        if (password is not null && r.All.Contains("Incorrect password", StringComparison.Ordinal))
+        {
+            args[0] = "-opw"; // the owner password
+            r = ExternalTool.Run("pdfsig", args);
+        }
+
         var result = new List<PdfsigSignature>();
         string? field = null;
         foreach (var line in r.StdOut.Split('\n'))
