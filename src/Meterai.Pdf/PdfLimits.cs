@@ -18,7 +18,7 @@ public sealed record PdfLimits
     public int MaxObjectBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>Largest decoded object stream or cross-reference stream (bytes): the decompression-bomb bound.</summary>
-    public int MaxDecodedStreamBytes { get; init; } = 32 * 1024 * 1024;
+    public int MaxDecodedStreamBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Most cross-reference sections followed through /Prev and /XRefStm.</summary>
     public int MaxXrefSections { get; init; } = 1024;

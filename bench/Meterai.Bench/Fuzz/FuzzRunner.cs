@@ -20,7 +20,9 @@ public enum FuzzVerdict
     Failed,
 }
 
-public sealed record FuzzCase(int Index, PdfMutator.Kind Kind, string Source, FuzzVerdict Verdict, string Detail, TimeSpan Elapsed, long AllocatedBytes, byte[]? Input);
+/// <param name="Elapsed">Processor time the case used (the bound's measure: this machine is shared, wall time is not its own).</param>
+/// <param name="WallTime">Wall-clock time, for the record.</param>
+public sealed record FuzzCase(int Index, PdfMutator.Kind Kind, string Source, FuzzVerdict Verdict, string Detail, TimeSpan Elapsed, TimeSpan WallTime, long AllocatedBytes, byte[]? Input);
 
 public sealed record FuzzSummary(IReadOnlyList<FuzzCase> Cases, TimeSpan Elapsed)
 {
@@ -34,12 +36,13 @@ public sealed record FuzzSummary(IReadOnlyList<FuzzCase> Cases, TimeSpan Elapsed
 /// <summary>
 /// Feeds mutated PDFs to the stamping engine. Each case must end as a stamp that our own verifier accepts (the new
 /// e-Meterai signature valid and covering the whole output) or as a rejection with a code; an escaped exception, a
-/// stamp that does not verify, more than <see cref="MaxTime"/> or more than <see cref="MaxAllocatedBytes"/> of
-/// managed allocation fails the case.
+/// stamp that does not verify, more than <see cref="MaxTime"/> of processor time or more than
+/// <see cref="MaxAllocatedBytes"/> of managed allocation fails the case. A case is: read the page geometry, stamp,
+/// verify the output with our own verifier; all three count.
 /// </summary>
-/// <param name="externalCheck">Optional independent check of a stamped output (e.g. qpdf --check): returns a failure
-/// description or null; called for every <paramref name="externalCheckEvery"/>-th stamped case.</param>
-public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func<byte[], string?>? externalCheck = null, int externalCheckEvery = 50)
+/// <param name="externalCheck">Optional independent check of a stamped output against its input (e.g. qpdf --check on
+/// both): returns a failure description or null; called for every <paramref name="externalCheckEvery"/>-th stamped case.</param>
+public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func<byte[], byte[], string?>? externalCheck = null, int externalCheckEvery = 50)
 {
     public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(2);
     public const long MaxAllocatedBytes = 256L * 1024 * 1024;
@@ -66,6 +69,8 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
     {
         var (kind, source, bytes) = _mutator.Mutate(seed, index);
         var before = GC.GetAllocatedBytesForCurrentThread();
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         FuzzVerdict verdict;
         string detail;
@@ -79,12 +84,14 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
             detail = $"unhandled {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(start);
+        var wall = Stopwatch.GetElapsedTime(start);
+        process.Refresh();
+        var elapsed = process.TotalProcessorTime - cpuBefore;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         if (verdict != FuzzVerdict.Failed && elapsed > MaxTime)
         {
             verdict = FuzzVerdict.Failed;
-            detail = $"took {elapsed.TotalMilliseconds:F0} ms (bound {MaxTime.TotalMilliseconds:F0} ms); {detail}";
+            detail = $"took {elapsed.TotalMilliseconds:F0} ms of processor time, {wall.TotalMilliseconds:F0} ms wall (bound {MaxTime.TotalMilliseconds:F0} ms); {detail}";
         }
 
         if (verdict != FuzzVerdict.Failed && allocated > MaxAllocatedBytes)
@@ -93,7 +100,7 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
             detail = $"allocated {allocated / (1024 * 1024)} MiB (bound {MaxAllocatedBytes / (1024 * 1024)} MiB); {detail}";
         }
 
-        return new FuzzCase(index, kind, source, verdict, detail, elapsed, allocated, verdict == FuzzVerdict.Failed ? bytes : null);
+        return new FuzzCase(index, kind, source, verdict, detail, elapsed, wall, allocated, verdict == FuzzVerdict.Failed ? bytes : null);
     }
 
     private (FuzzVerdict, string) StampAndCheck(byte[] bytes)
@@ -122,7 +129,7 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
             return (FuzzVerdict.Failed, $"the new signature does not verify: {ours.FailureCode} {ours.FailureMessage}");
         }
 
-        if (externalCheck is not null && _stampedSoFar++ % externalCheckEvery == 0 && externalCheck(stamped) is { } problem)
+        if (externalCheck is not null && _stampedSoFar++ % externalCheckEvery == 0 && externalCheck(bytes, stamped) is { } problem)
         {
             return (FuzzVerdict.Failed, $"independent check failed: {problem}");
         }

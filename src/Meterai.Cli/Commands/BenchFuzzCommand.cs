@@ -32,7 +32,7 @@ internal static class BenchFuzzCommand
 
             var seeds = Directory.GetFiles(folder, "*.pdf").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
             var every = parse.GetValue(qpdfEvery);
-            Func<byte[], string?>? check = every > 0 && QpdfCheck.Available ? QpdfCheck.Run : null;
+            Func<byte[], byte[], string?>? check = every > 0 && QpdfCheck.Available ? QpdfCheck.Run : null;
             using var signer = BenchSigner.CreateRsa2048();
             var runner = new FuzzRunner(seeds, signer, check, Math.Max(1, every));
             var total = parse.GetValue(cases);
@@ -53,16 +53,16 @@ internal static class BenchFuzzCommand
             });
 
             Console.WriteLine();
-            Console.WriteLine($"{"kind",-18} {"stamped",8} {"rejected",9} {"failed",7} {"max ms",8} {"max MiB",8}");
+            Console.WriteLine($"{"kind",-18} {"stamped",8} {"rejected",9} {"failed",7} {"max cpu ms",11} {"max wall ms",12} {"max MiB",8}");
             foreach (var group in summary.Cases.GroupBy(c => c.Kind).OrderBy(g => g.Key))
             {
-                Console.WriteLine($"{group.Key,-18} {group.Count(c => c.Verdict == FuzzVerdict.Stamped),8} {group.Count(c => c.Verdict == FuzzVerdict.Rejected),9} {group.Count(c => c.Verdict == FuzzVerdict.Failed),7} {group.Max(c => c.Elapsed.TotalMilliseconds),8:F0} {group.Max(c => c.AllocatedBytes) / 1048576.0,8:F1}");
+                Console.WriteLine($"{group.Key,-18} {group.Count(c => c.Verdict == FuzzVerdict.Stamped),8} {group.Count(c => c.Verdict == FuzzVerdict.Rejected),9} {group.Count(c => c.Verdict == FuzzVerdict.Failed),7} {group.Max(c => c.Elapsed.TotalMilliseconds),11:F0} {group.Max(c => c.WallTime.TotalMilliseconds),12:F0} {group.Max(c => c.AllocatedBytes) / 1048576.0,8:F1}");
             }
 
             var codes = summary.Cases.Where(c => c.Verdict == FuzzVerdict.Rejected).GroupBy(c => c.Detail).OrderByDescending(g => g.Count());
             Console.WriteLine("rejection codes: " + string.Join(", ", codes.Select(g => $"{g.Key} {g.Count()}")));
             var failed = summary.Failures.Count();
-            Console.WriteLine($"fuzz: {summary.Cases.Count} cases in {summary.Elapsed.TotalSeconds:F0} s, {summary.Cases.Count(c => c.Verdict == FuzzVerdict.Stamped)} stamped, {summary.Cases.Count(c => c.Verdict == FuzzVerdict.Rejected)} rejected, {failed} failed; slowest {summary.Slowest?.Elapsed.TotalMilliseconds:F0} ms, most allocated {summary.Hungriest?.AllocatedBytes / 1048576.0:F1} MiB");
+            Console.WriteLine($"fuzz: {summary.Cases.Count} cases in {summary.Elapsed.TotalSeconds:F0} s, {summary.Cases.Count(c => c.Verdict == FuzzVerdict.Stamped)} stamped, {summary.Cases.Count(c => c.Verdict == FuzzVerdict.Rejected)} rejected, {failed} failed; slowest {summary.Slowest?.Elapsed.TotalMilliseconds:F0} ms processor time ({summary.Cases.Max(c => c.WallTime.TotalMilliseconds):F0} ms wall at most), most allocated {summary.Hungriest?.AllocatedBytes / 1048576.0:F1} MiB");
             return failed == 0 ? 0 : 1;
         });
         return command;
@@ -72,7 +72,18 @@ internal static class BenchFuzzCommand
     {
         public static bool Available => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "qpdf")));
 
-        public static string? Run(byte[] pdf)
+        /// <summary>
+        /// qpdf --check on the stamped output; a complaint counts only when the input itself checks clean, since a
+        /// mutated object the stamp never reads is still in the output, byte for byte.
+        /// </summary>
+        public static string? Run(byte[] input, byte[] output)
+        {
+            var (code, text) = Check(output);
+            if (code == 0) return null;
+            return Check(input).Code == 0 ? $"qpdf --check exit {code} on the output of a clean input: {text}" : null;
+        }
+
+        private static (int Code, string Text) Check(byte[] pdf)
         {
             var path = Path.Combine(Path.GetTempPath(), $"meterai-fuzz-{Environment.ProcessId}.pdf");
             File.WriteAllBytes(path, pdf);
@@ -82,7 +93,7 @@ internal static class BenchFuzzCommand
                 using var p = Process.Start(psi)!;
                 var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
                 p.WaitForExit();
-                return p.ExitCode == 0 ? null : $"qpdf --check exit {p.ExitCode}: {text.Split('\n').FirstOrDefault(l => l.Contains("WARNING") || l.Contains("error")) ?? text}";
+                return (p.ExitCode, text.Split('\n').FirstOrDefault(l => l.Contains("WARNING") || l.Contains("error")) ?? text);
             }
             finally
             {

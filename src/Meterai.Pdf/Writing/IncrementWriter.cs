@@ -71,46 +71,49 @@ internal sealed class IncrementWriter : IDisposable
 
         var streamNumber = size;
         var rows = _written.Select(w => (w.Key, Type: 1, F2: w.Value.Offset, F3: (long)w.Value.Generation)).ToList();
-        WriteXrefStream(streamNumber, rows, trailer, prev, size + 1, full: false);
+        WriteXrefStream(streamNumber, rows, trailer, prev, size + 1);
     }
 
     /// <summary>
-    /// Writes the section of a repaired file: every object number from 0 to <paramref name="size"/> − 1, the increment's
-    /// own objects where it rewrote them and the recovered positions of all others, and no /Prev.
+    /// Writes the section of a repaired file: every object that exists — the increment's own where it rewrote them,
+    /// the recovered positions of all others — and no /Prev. Numbers nothing defines are left out (subsections may
+    /// skip them), so a damaged file naming object 8,000,000 does not make the section megabytes long.
     /// </summary>
     public void WriteFullXref(XrefStyle style, PdfDictionary trailer, CrossReference recovered, int size)
     {
+        var rows = new SortedDictionary<int, (int Type, long F2, long F3)> { [0] = (0, 0, 65535) };
+        foreach (var (n, e) in recovered.Entries)
+        {
+            if (n >= size) continue;
+            if (e.Type == XrefEntryType.InFile) rows[n] = (1, e.Offset, e.Generation);
+            else if (e.Type == XrefEntryType.Compressed) rows[n] = (2, e.StreamNumber, e.IndexInStream);
+        }
+
+        foreach (var (n, w) in _written) rows[n] = (1, w.Offset, w.Generation);
+
         if (style == XrefStyle.Table)
         {
             var xrefOffset = _base + _buffer.Length;
             _buffer.Write("xref\n"u8);
-            WriteSubsectionHeader(0, size);
-            WriteEntry(0, 65535, 'f');
-            for (var n = 1; n < size; n++)
+            foreach (var (first, count) in Runs(rows.Keys))
             {
-                if (_written.TryGetValue(n, out var w)) WriteEntry(w.Offset, w.Generation, 'n');
-                else if (recovered.TryGet(n, out var e) && e.Type == XrefEntryType.InFile) WriteEntry(e.Offset, e.Generation, 'n');
-                else WriteEntry(0, 0, 'f');
+                WriteSubsectionHeader(first, count);
+                for (var n = first; n < first + count; n++)
+                {
+                    var (type, offset, generation) = rows[n];
+                    WriteEntry(offset, (int)generation, type == 0 ? 'f' : 'n');
+                }
             }
 
             WriteTrailer(trailer, size, null, xrefOffset);
             return;
         }
 
-        var streamNumber = size;
-        var rows = new List<(int Number, int Type, long F2, long F3)>(size + 1) { (0, 0, 0, 65535) };
-        for (var n = 1; n < size; n++)
-        {
-            if (_written.TryGetValue(n, out var w)) rows.Add((n, 1, w.Offset, w.Generation));
-            else if (recovered.TryGet(n, out var e) && e.Type == XrefEntryType.InFile) rows.Add((n, 1, e.Offset, e.Generation));
-            else if (recovered.TryGet(n, out e) && e.Type == XrefEntryType.Compressed) rows.Add((n, 2, e.StreamNumber, e.IndexInStream));
-            else rows.Add((n, 0, 0, 0));
-        }
-
-        WriteXrefStream(streamNumber, rows, trailer, null, size + 1, full: true);
+        var list = rows.Select(r => (r.Key, r.Value.Type, r.Value.F2, r.Value.F3)).ToList();
+        WriteXrefStream(size, list, trailer, null, size + 1);
     }
 
-    private void WriteXrefStream(int streamNumber, List<(int Number, int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size, bool full)
+    private void WriteXrefStream(int streamNumber, List<(int Number, int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size)
     {
         var xrefOffset = _base + _buffer.Length;
         rows.Add((streamNumber, 1, xrefOffset, 0));
@@ -119,7 +122,7 @@ internal sealed class IncrementWriter : IDisposable
         var data = new byte[rows.Count * (1 + w2 + w3)];
         var index = new PdfArray();
         var pos = 0;
-        var ordered = full ? rows : [.. rows.OrderBy(r => r.Number)];
+        var ordered = rows.OrderBy(r => r.Number).ToList();
         foreach (var (first, count) in Runs(ordered.Select(r => r.Number)))
         {
             index.Add(PdfInteger.Of(first));
