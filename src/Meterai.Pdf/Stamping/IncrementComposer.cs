@@ -210,6 +210,17 @@ internal static class IncrementComposer
             }
         }
 
+        // Each object is written once. Only a self-contradictory damaged file (one object serving as two things the
+        // stamp changes) could ask for more; it is refused rather than given an update that contradicts itself.
+        var numbers = new HashSet<int>();
+        foreach (var (id, _) in objects)
+        {
+            if (!numbers.Add(id.Number))
+            {
+                throw new PdfFormatException(PdfErrorCodes.Malformed, $"object {id.Number} plays two parts in the document (for instance a page that is also the form): the file is damaged beyond repair");
+            }
+        }
+
         return Write(target, objects, next, contentsCapacity, certify);
     }
 

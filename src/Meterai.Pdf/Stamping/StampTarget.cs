@@ -87,6 +87,13 @@ internal static class StampAnalyzer
 
         var acroFormEntry = catalog["AcroForm"];
         var acroForm = doc.ResolveDictionary(acroFormEntry);
+        if (acroForm is not null && (acroForm["Type"] is PdfName { Value: "Page" or "Pages" or "Catalog" or "Annot" } || acroForm.ContainsKey("Kids") || acroFormEntry is PdfReference r && r.Id == catalogRef.Id))
+        {
+            // A damaged file whose /AcroForm names some other object: that object is not a form, and must not be
+            // rewritten as one. The stamp starts a form of its own.
+            acroFormEntry = null;
+            acroForm = null;
+        }
         var signatures = SignatureFields.Find(doc, acroForm);
         if (ModificationRules.Check(doc, catalog, signatures) is { } refusal) throw new PdfFormatException(refusal.Code, refusal.Message);
         if (doc.Security is { AllowsAnnotations: false })
