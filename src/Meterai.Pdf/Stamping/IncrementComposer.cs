@@ -165,9 +165,10 @@ internal static class IncrementComposer
             .Set("Subtype", PdfName.Of("Form"))
             .Set("BBox", PdfArray.OfNumbers(0, 0, appearance.Width, appearance.Height))
             .Set("Matrix", PdfArray.OfNumbers(placement.MatrixFor(appearance.Width, appearance.Height)))
-            .Set("Resources", new PdfDictionary().Set("Font", new PdfDictionary().Set(StampAppearance.FontResourceName, new PdfReference(fontNumber, 0))))
-            .Set("Filter", PdfName.Of("FlateDecode"));
-        objects.Add((new ObjectId(formNumber, 0), new PdfStream(formDict, Deflate(appearance.Content))));
+            .Set("Resources", new PdfDictionary().Set("Font", new PdfDictionary().Set(StampAppearance.FontResourceName, new PdfReference(fontNumber, 0))));
+        // Not compressed: the drawing is ~3 KB of short operators; deflating it costs more time per stamp than hashing
+        // and writing the 2 KB it would save.
+        objects.Add((new ObjectId(formNumber, 0), new PdfStream(formDict, appearance.Content)));
 
         var font = appearance.Font;
         var parts = fonts.Get(font);

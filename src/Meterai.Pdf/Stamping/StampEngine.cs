@@ -27,6 +27,7 @@ public sealed class StampEngine
     private readonly StampFontCache _fonts = new();
     private readonly ConditionalWeakTable<ISigner, CadesSignature> _signerProfiles = [];
     private readonly ConcurrentDictionary<string, CadesSignature> _certificateProfiles = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<CadesSignature, string> _signerNames = [];
 
     public StampEngine(StampEngineOptions? options = null) => Options = options ?? new StampEngineOptions();
 
@@ -63,7 +64,7 @@ public sealed class StampEngine
         var verifyUrl = Options.VerifyUrl(serial);
         var fieldName = "e-Meterai " + serial;
         var reason = serial + " " + (string.IsNullOrWhiteSpace(request.Reason) ? Options.DefaultReason : request.Reason.Trim());
-        var signerName = signer.SignerCertificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var signerName = _signerNames.GetValue(signer, p => p.SignerCertificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
         var certify = request.Certify ?? Options.Certify;
         var capacity = signer.MaxEncodedSize(Options.TimestampClient?.MaxTokenSize ?? 0);
         try
