@@ -231,7 +231,7 @@ internal static class IncrementComposer
         var startOnNewLine = doc.LastByte is not ('\n' or '\r');
         var capacity = 24 * 1024 + contentsCapacity * 2;
         using var writer = new IncrementWriter(doc.Length, doc.Security, doc.Source, startOnNewLine, capacity);
-        foreach (var (id, value) in objects) writer.Add(id, value);
+        foreach (var (id, value) in objects) writer.Add(id, value, encrypt: id.Number != doc.EncryptObjectNumber);
 
         var trailer = TrailerFor(doc);
         if (doc.IsRecovered)

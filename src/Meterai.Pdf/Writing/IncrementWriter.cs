@@ -42,10 +42,11 @@ internal sealed class IncrementWriter : IDisposable
     public long StartOffset => _base;
 
     /// <summary>Writes one object and records its absolute offset.</summary>
-    public void Add(ObjectId id, PdfObject value)
+    /// <param name="encrypt">False for the /Encrypt dictionary itself, whose strings are never encrypted (§7.6.1).</param>
+    public void Add(ObjectId id, PdfObject value, bool encrypt = true)
     {
         _written[id.Number] = (_base + _buffer.Length, id.Generation);
-        Serializer.WriteIndirect(id, value);
+        Serializer.WriteIndirect(id, value, encrypt);
     }
 
     /// <summary>Writes the section for an ordinary update: only the objects written here, chained by /Prev.</summary>

@@ -188,6 +188,21 @@ public class StampEngineTests
     }
 
     [Fact]
+    public void A_damaged_encrypted_file_is_repaired_with_its_encryption_dictionary_left_in_the_clear()
+    {
+        var input = Fixtures.Fixtures.Encrypted("", "owner", "256");
+        var text = Encoding.Latin1.GetString(input);
+        var number = System.Text.RegularExpressions.Regex.Match(text, @"/Encrypt (\d+) 0 R").Groups[1].Value;
+        var at = text.IndexOf($"\n{number} 0 obj", StringComparison.Ordinal);
+        var end = text.IndexOf("endobj", at, StringComparison.Ordinal);
+        // The /Encrypt object loses its "endobj" (same length, offsets unchanged): damage, so repair rewrites it.
+        var damaged = Encoding.Latin1.GetBytes(text[..end] + "      " + text[(end + 6)..]);
+        var (output, outcome) = Stamp(damaged, Request(damaged));
+        Assert.True(outcome.Repaired);
+        AssertSound(damaged, output, "damaged-encrypted-stamped.pdf");
+    }
+
+    [Fact]
     public void A_damaged_file_that_carries_a_signature_is_refused()
     {
         var (signed, _) = Stamp(Fixtures.Fixtures.Plain);
