@@ -204,7 +204,8 @@ internal static class IncrementComposer
             {
                 if (written.Contains(number)) continue;
                 var value = doc.GetObject(number);
-                if (value is PdfNull) continue;
+                // An old cross-reference stream is not part of the document: the new section replaces it.
+                if (value is PdfNull || value is PdfStream { Dictionary: var d } && d["Type"] is PdfName { Value: "XRef" }) continue;
                 var id = new ObjectId(number, doc.GenerationOf(number));
                 if (value is PdfStream { InFile: true } cut && doc.IsTruncatedStream(number)) value = RepairTruncatedStream(doc, cut, id);
                 objects.Add((id, value));
