@@ -231,7 +231,7 @@ internal static class IncrementComposer
         var doc = target.Document;
         var startOnNewLine = doc.LastByte is not ('\n' or '\r');
         var capacity = 24 * 1024 + contentsCapacity * 2;
-        using var writer = new IncrementWriter(doc.Length, doc.Security, doc.Source, startOnNewLine, capacity);
+        var writer = new IncrementWriter(doc.Length, doc.Security, doc.Source, startOnNewLine, capacity);
         foreach (var (id, value) in objects) writer.Add(id, value, encrypt: id.Number != doc.EncryptObjectNumber);
 
         var trailer = TrailerFor(doc);
@@ -254,7 +254,8 @@ internal static class IncrementComposer
         long[] byteRange = [0, contentsStart, contentsEnd, total - contentsEnd];
         var text = System.Text.Encoding.ASCII.GetBytes(FormattableString.Invariant($"[0 {byteRange[1]} {byteRange[2]} {byteRange[3]}]"));
         text.CopyTo(buffer.Slice(serializer.ByteRangePosition, ByteRangePlaceholder.Width));
-        return new ComposedIncrement(buffer.ToArray(), doc.Length, serializer.ContentsPosition, serializer.ContentsLength, byteRange, certify);
+        // The pooled buffer passes to the increment, which returns it when the stamp is done.
+        return new ComposedIncrement(writer.Buffer, doc.Length, serializer.ContentsPosition, serializer.ContentsLength, byteRange, certify);
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ internal sealed class PreparedIncrement : IDisposable
             throw new PdfFormatException(PdfErrorCodes.SignatureTooLarge, $"the signature ({cms.Length} bytes) does not fit the {capacity} bytes reserved for it");
         }
 
-        var slot = inc.Bytes.AsSpan(inc.ContentsOffset + 1, inc.ContentsLength - 2);
+        var slot = inc.Bytes.Slice(inc.ContentsOffset + 1, inc.ContentsLength - 2);
         for (var i = 0; i < cms.Length; i++)
         {
             slot[2 * i] = Hex(cms[i] >> 4);
@@ -49,7 +49,7 @@ internal sealed class PreparedIncrement : IDisposable
         }
 
         Completed = true;
-        _outputHash.AppendData(inc.Bytes.AsSpan(inc.ContentsOffset));
+        _outputHash.AppendData(inc.Bytes[inc.ContentsOffset..]);
         var digest = _outputHash.GetHashAndReset();
         output.Write(inc.Bytes);
         return digest;
@@ -57,5 +57,9 @@ internal sealed class PreparedIncrement : IDisposable
 
     private static byte Hex(int v) => (byte)(v < 10 ? '0' + v : 'A' + v - 10);
 
-    public void Dispose() => _outputHash.Dispose();
+    public void Dispose()
+    {
+        _outputHash.Dispose();
+        Increment.Dispose();
+    }
 }

@@ -36,14 +36,18 @@ internal static class StampPipeline
         try
         {
             CopyAndHash(source, input, output, hash);
-            var bytes = composed.Bytes;
-            hash.AppendData(bytes.AsSpan(0, composed.ContentsOffset));
+            hash.AppendData(composed.Bytes[..composed.ContentsOffset]);
             // From here the two digests part ways: the whole output continues with the /Contents slot; the signed
             // digest skips it.
             var outputHash = hash.Clone();
-            hash.AppendData(bytes.AsSpan(composed.ContentsOffset + composed.ContentsLength));
+            hash.AppendData(composed.Bytes[(composed.ContentsOffset + composed.ContentsLength)..]);
             var documentDigest = hash.GetHashAndReset();
             return new PreparedIncrement(composed, documentDigest, outputHash, target.Page.PageCount, target.Document.IsRecovered);
+        }
+        catch
+        {
+            composed.Dispose();
+            throw;
         }
         finally
         {
