@@ -19,12 +19,14 @@ trap 'rm -rf "$WORK"' EXIT
 log() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 log "limit: sha256 of $SIZE bytes + one RSA-2048 signature"
-LIMIT_OUT=$("$SHARED/limit.sh" "$SIZE" | tee /dev/stderr | tail -n 1)
+"$SHARED/limit.sh" "$SIZE" | tee "$WORK/limit.txt"
+LIMIT_OUT=$(tail -n 1 "$WORK/limit.txt")
 
 log "pdfbox peer, one thread (running from a copy in $WORK)"
 cp -r "$SHARED/pdfbox" "$WORK/pdfbox"
 chmod -R u+w "$WORK/pdfbox"
-PDFBOX_OUT=$("$WORK/pdfbox/run.sh" "$FILE" "$N" "$WORK/pdfbox-out" | tee /dev/stderr | tail -n 1)
+"$WORK/pdfbox/run.sh" "$FILE" "$N" "$WORK/pdfbox-out" | tee "$WORK/pdfbox.txt"
+PDFBOX_OUT=$(tail -n 1 "$WORK/pdfbox.txt")
 
 log "meterai, one thread"
 (cd "$ROOT" && ./meterai bench stamp --file "$FILE" --threads 1 --seconds "$SECS") | tee "$WORK/m1.txt"

@@ -157,7 +157,6 @@ internal static class IncrementComposer
                 .Set("AP", new PdfDictionary().Set("N", new PdfReference(formNumber, 0)))));
         }
 
-        objects.Add((new ObjectId(sigNumber, 0), SignatureDictionary(description, certify, contentsCapacity)));
 
         // The appearance: upright drawing in [0 0 w h], turned by /Matrix against the page's /Rotate.
         var formDict = new PdfDictionary(8)
@@ -211,6 +210,10 @@ internal static class IncrementComposer
                 objects.Add((id, value));
             }
         }
+
+        // The signature dictionary goes last: everything before its /Contents is hashed once (the digest to sign and
+        // the digest of the whole output share that prefix), only the few bytes after it twice.
+        objects.Add((new ObjectId(sigNumber, 0), SignatureDictionary(description, certify, contentsCapacity)));
 
         // Each object is written once. Only a self-contradictory damaged file (one object serving as two things the
         // stamp changes) could ask for more; it is refused rather than given an update that contradicts itself.

@@ -44,8 +44,8 @@ internal sealed class PreparedIncrement : IDisposable
         var slot = inc.Bytes.Slice(inc.ContentsOffset + 1, inc.ContentsLength - 2);
         for (var i = 0; i < cms.Length; i++)
         {
-            slot[2 * i] = Hex(cms[i] >> 4);
-            slot[2 * i + 1] = Hex(cms[i] & 0xF);
+            slot[2 * i] = Writing.ObjectSerializer.Hex(cms[i] >> 4);
+            slot[2 * i + 1] = Writing.ObjectSerializer.Hex(cms[i] & 0xF);
         }
 
         Completed = true;
@@ -54,8 +54,6 @@ internal sealed class PreparedIncrement : IDisposable
         output.Write(inc.Bytes);
         return digest;
     }
-
-    private static byte Hex(int v) => (byte)(v < 10 ? '0' + v : 'A' + v - 10);
 
     public void Dispose()
     {

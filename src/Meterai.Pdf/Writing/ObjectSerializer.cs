@@ -228,5 +228,6 @@ internal sealed class ObjectSerializer(ByteBuffer output, SecurityHandler? secur
         output.WriteByte((byte)'>');
     }
 
-    private static byte Hex(int v) => (byte)(v < 10 ? '0' + v : 'A' + v - 10);
+    /// <summary>Upper-case hex digit of a nibble.</summary>
+    internal static byte Hex(int v) => (byte)(v < 10 ? '0' + v : 'A' + v - 10);
 }
