@@ -24,7 +24,23 @@ public sealed class PdfName : PdfObject, IEquatable<PdfName>
         return Interned.GetOrAdd(value, v => new PdfName(v));
     }
 
-    public static PdfName FromBytes(ReadOnlySpan<byte> bytes) => Of(Encoding.Latin1.GetString(bytes));
+    /// <summary>The name spelled by <paramref name="bytes"/> (Latin-1); known names are found without allocating.</summary>
+    public static PdfName FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length <= 64)
+        {
+            Span<char> chars = stackalloc char[bytes.Length];
+            for (var i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
+            if (Lookup.TryGetValue(chars, out var known)) return known;
+        }
+
+        return Of(Encoding.Latin1.GetString(bytes));
+    }
+
+    /// <summary>The string of a dictionary key: shared with the interned name when there is one.</summary>
+    public static string KeyFromBytes(ReadOnlySpan<byte> bytes) => FromBytes(bytes).Value;
+
+    private static readonly ConcurrentDictionary<string, PdfName>.AlternateLookup<ReadOnlySpan<char>> Lookup = Interned.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public bool Equals(PdfName? other) => other is not null && string.Equals(Value, other.Value, StringComparison.Ordinal);
 

@@ -144,7 +144,7 @@ internal sealed class ObjectParser(Lexer lexer, PdfLimits limits)
                 throw PdfFormatException.Malformed($"a dictionary key must be a name (offset {lexer.TokenStart})");
             }
 
-            var key = System.Text.Encoding.Latin1.GetString(lexer.TokenBytes);
+            var key = PdfName.KeyFromBytes(lexer.TokenBytes);
             CheckSize();
             var valueKind = NextToken();
             if (valueKind == TokenKind.DictEnd)
