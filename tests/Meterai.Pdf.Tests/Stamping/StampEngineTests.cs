@@ -324,14 +324,7 @@ public class StampEngineTests
     {
         var input = Fixtures.Fixtures.Plain;
         var (stamped, _) = Stamp(input);
-        // Another update replaces page 1's content stream: a real change of what the stamp sealed.
-        var doc = PdfDocument.Open(new MemoryByteSource(stamped), PdfLimits.Default, null);
-        var text = "BT /F1 30 Tf 100 400 Td (Altered) Tj ET";
-        var update = $"\n5 0 obj\n<< /Length {text.Length} >>\nstream\n{text}\nendstream\nendobj\n";
-        var xrefAt = stamped.Length + update.Length;
-        var size = ((PdfInteger)doc.Trailer["Size"]!).Value;
-        update += $"xref\n5 1\n{stamped.Length + 1:D10} 00000 n\r\ntrailer\n<< /Size {size} /Root 1 0 R /Prev {doc.StartXref} >>\nstartxref\n{xrefAt}\n%%EOF\n";
-        var altered = stamped.Concat(Encoding.ASCII.GetBytes(update)).ToArray();
+        var altered = AppendContentChange(stamped);
         var report = Verify(altered);
         var sig = report.Signatures.Single();
         Assert.True(sig.IntegrityValid); // its own bytes are intact …

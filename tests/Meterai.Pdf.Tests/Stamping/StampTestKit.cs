@@ -44,6 +44,21 @@ internal static class StampTestKit
         return r.Value;
     }
 
+    /// <summary>
+    /// Appends an update that replaces the fixture's page 1 content stream (object 5): a real change of what an
+    /// earlier signature sealed.
+    /// </summary>
+    public static byte[] AppendContentChange(byte[] signed)
+    {
+        var doc = Meterai.Pdf.Parsing.PdfDocument.Open(new Meterai.Pdf.Parsing.MemoryByteSource(signed), PdfLimits.Default, null);
+        var text = "BT /F1 30 Tf 100 400 Td (Altered) Tj ET";
+        var update = $"\n5 0 obj\n<< /Length {text.Length} >>\nstream\n{text}\nendstream\nendobj\n";
+        var xrefAt = signed.Length + update.Length;
+        var size = ((Meterai.Pdf.Objects.PdfInteger)doc.Trailer["Size"]!).Value;
+        update += $"xref\n5 1\n{signed.Length + 1:D10} 00000 n\r\ntrailer\n<< /Size {size} /Root 1 0 R /Prev {doc.StartXref} >>\nstartxref\n{xrefAt}\n%%EOF\n";
+        return signed.Concat(System.Text.Encoding.ASCII.GetBytes(update)).ToArray();
+    }
+
     /// <summary>The checks every stamped output must pass: prefix, qpdf, pdfsig, our verifier.</summary>
     public static void AssertSound(byte[] input, byte[] output, string name, string? password = null)
     {
