@@ -52,27 +52,9 @@ internal sealed class IncrementWriter : IDisposable
     /// <summary>Writes the section for an ordinary update: only the objects written here, chained by /Prev.</summary>
     public void WriteIncrementalXref(XrefStyle style, PdfDictionary trailer, long prev, int size)
     {
-        if (style == XrefStyle.Table)
-        {
-            var xrefOffset = _base + _buffer.Length;
-            _buffer.Write("xref\n"u8);
-            foreach (var (first, count) in Runs(_written.Keys))
-            {
-                WriteSubsectionHeader(first, count);
-                for (var n = first; n < first + count; n++)
-                {
-                    var (offset, generation) = _written[n];
-                    WriteEntry(offset, generation, 'n');
-                }
-            }
-
-            WriteTrailer(trailer, size, prev, xrefOffset);
-            return;
-        }
-
-        var streamNumber = size;
-        var rows = _written.Select(w => (w.Key, Type: 1, F2: w.Value.Offset, F3: (long)w.Value.Generation)).ToList();
-        WriteXrefStream(streamNumber, rows, trailer, prev, size + 1);
+        var rows = new SortedDictionary<int, (int Type, long F2, long F3)>();
+        foreach (var (n, w) in _written) rows[n] = (1, w.Offset, w.Generation);
+        WriteSection(style, rows, trailer, prev, size);
     }
 
     /// <summary>
@@ -91,27 +73,35 @@ internal sealed class IncrementWriter : IDisposable
         }
 
         foreach (var (n, w) in _written) rows[n] = (1, w.Offset, w.Generation);
+        WriteSection(style, rows, trailer, null, size);
+    }
 
-        if (style == XrefStyle.Table)
+    /// <summary>
+    /// Writes the section itself. Rows are (type, field 2, field 3) as in a cross-reference stream: 0 free, 1 in the
+    /// file at an offset, 2 compressed (a classic table is only asked for when there are none of those).
+    /// </summary>
+    private void WriteSection(XrefStyle style, SortedDictionary<int, (int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size)
+    {
+        if (style == XrefStyle.Stream)
         {
-            var xrefOffset = _base + _buffer.Length;
-            _buffer.Write("xref\n"u8);
-            foreach (var (first, count) in Runs(rows.Keys))
-            {
-                WriteSubsectionHeader(first, count);
-                for (var n = first; n < first + count; n++)
-                {
-                    var (type, offset, generation) = rows[n];
-                    WriteEntry(offset, (int)generation, type == 0 ? 'f' : 'n');
-                }
-            }
-
-            WriteTrailer(trailer, size, null, xrefOffset);
+            // The stream takes the next free number and lists itself.
+            WriteXrefStream(size, rows.Select(r => (r.Key, r.Value.Type, r.Value.F2, r.Value.F3)).ToList(), trailer, prev, size + 1);
             return;
         }
 
-        var list = rows.Select(r => (r.Key, r.Value.Type, r.Value.F2, r.Value.F3)).ToList();
-        WriteXrefStream(size, list, trailer, null, size + 1);
+        var xrefOffset = _base + _buffer.Length;
+        _buffer.Write("xref\n"u8);
+        foreach (var (first, count) in Runs(rows.Keys))
+        {
+            WriteSubsectionHeader(first, count);
+            for (var n = first; n < first + count; n++)
+            {
+                var (type, offset, generation) = rows[n];
+                WriteEntry(offset, (int)generation, type == 0 ? 'f' : 'n');
+            }
+        }
+
+        WriteTrailer(trailer, size, prev, xrefOffset);
     }
 
     private void WriteXrefStream(int streamNumber, List<(int Number, int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size)
