@@ -19,6 +19,9 @@ namespace Meterai.Pdf.Verification;
 public static class PdfVerifier
 {
     public const string ByteRangeInvalid = "byte_range_invalid";
+
+    /// <summary>Most signatures judged in one file: each costs a pass over the bytes it covers and a comparison of revisions.</summary>
+    public const int MaxSignatures = 100;
     public const string ContentsMissing = "contents_missing";
 
     public static Result<VerificationReport> Verify(Stream input, string? password = null, PdfLimits? limits = null, IReadOnlyCollection<X509Certificate2>? trustedRoots = null)
@@ -57,6 +60,7 @@ public static class PdfVerifier
         var fields = SignatureFields.Find(doc, acroForm);
         var certifying = catalog is not null && doc.ResolveDictionary(catalog["Perms"]) is { } perms ? perms["DocMDP"] as PdfReference : null;
         var reports = new List<SignatureReport>();
+        if (fields.Count(f => f.IsSigned) > MaxSignatures) throw PdfFormatException.Limit($"the file has more than {MaxSignatures} signatures");
         foreach (var field in fields)
         {
             if (field.Value is not { } sig) continue;
