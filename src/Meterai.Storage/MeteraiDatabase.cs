@@ -1,4 +1,6 @@
+using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
 using Meterai.Storage.Migrations;
@@ -20,6 +22,18 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     public abstract ILedgerStore Ledger { get; }
 
     public abstract ISerialStore Serials { get; }
+
+    public abstract IChannelStore Channels { get; }
+
+    public abstract IApplicantStore Applicants { get; }
+
+    public abstract IOperatorStore Operators { get; }
+
+    public abstract ICodeChallengeStore CodeChallenges { get; }
+
+    public abstract ILoginThrottleStore LoginThrottle { get; }
+
+    public abstract ITokenSigningKeyStore TokenSigningKeys { get; }
 
     public static async Task<MeteraiDatabase> OpenAsync(DatabaseOptions options, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,6 @@
+using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
 using Meterai.Storage.Migrations;
@@ -17,6 +19,12 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         _connections = connections;
         _ledger = new SqliteLedgerStore(connections, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new SqliteSerialStore(connections, options.Clock);
+        Channels = new SqliteChannelStore(connections);
+        Applicants = new SqliteApplicantStore(connections);
+        Operators = new SqliteOperatorStore(connections);
+        CodeChallenges = new SqliteCodeChallengeStore(connections);
+        LoginThrottle = new SqliteLoginThrottleStore(connections);
+        TokenSigningKeys = new SqliteTokenSigningKeyStore(connections);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
@@ -24,6 +32,18 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     public override ILedgerStore Ledger => _ledger;
 
     public override ISerialStore Serials { get; }
+
+    public override IChannelStore Channels { get; }
+
+    public override IApplicantStore Applicants { get; }
+
+    public override IOperatorStore Operators { get; }
+
+    public override ICodeChallengeStore CodeChallenges { get; }
+
+    public override ILoginThrottleStore LoginThrottle { get; }
+
+    public override ITokenSigningKeyStore TokenSigningKeys { get; }
 
     public static async Task<SqliteMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {
