@@ -19,8 +19,9 @@ public sealed class TestService : IAsyncDisposable
     /// <summary>Low enough to keep the suite quick; the hashing itself is tested with its own parameters.</summary>
     public const int TestPasswordIterations = 5_000;
 
-    private TestService(WebApplication app, RecordingCodeSender codes, string dataDirectory)
+    private TestService(WebApplication app, RecordingCodeSender codes, string dataDirectory, CapturedLogs logs)
     {
+        Logs = logs;
         App = app;
         Codes = codes;
         DataDirectory = dataDirectory;
@@ -32,6 +33,9 @@ public sealed class TestService : IAsyncDisposable
     public HttpClient Http { get; }
 
     public RecordingCodeSender Codes { get; }
+
+    /// <summary>The service's warnings and errors so far.</summary>
+    public CapturedLogs Logs { get; }
 
     /// <summary>The node's data folder (development keys, stamped files).</summary>
     public string DataDirectory { get; }
@@ -55,9 +59,11 @@ public sealed class TestService : IAsyncDisposable
         if (options.Provider == DatabaseProvider.Postgres) args.Add($"--Database:ConnectionString={options.ConnectionString}");
         args.AddRange(settings.Select(s => "--" + s));
         var codes = new RecordingCodeSender();
+        var logs = new CapturedLogs();
         var app = ServerHost.Build([.. args], services => services.AddSingleton<IOneTimeCodeSender>(codes));
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TestService(app, codes, data);
+        return new TestService(app, codes, data, logs);
     }
 
     /// <summary>Creates an operator directly in the database (what `meterai operator add` does) and logs it in over HTTP.</summary>
@@ -87,7 +93,7 @@ public sealed class TestService : IAsyncDisposable
     {
         using var response = await SendJsonAsync(HttpMethod.Post, path, body, token, idempotencyKey);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}\n{Logs}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
@@ -97,7 +103,7 @@ public sealed class TestService : IAsyncDisposable
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}\n{Logs}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
