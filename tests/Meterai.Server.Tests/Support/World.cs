@@ -10,9 +10,11 @@ public sealed record World(string Admin, string ChannelId, string ChannelToken, 
     /// Mints <paramref name="mint"/>, creates a channel (fee Rp2.000), records a deposit covering
     /// <paramref name="allocate"/> stamps, allocates them, creates one applicant and sells it <paramref name="sell"/>.
     /// </summary>
-    public static async Task<World> CreateAsync(TestService service, long mint = 100, long allocate = 10, long sell = 3, string? admin = null)
+    public static async Task<World> CreateAsync(TestService service, long mint = 100, long allocate = 10, long sell = 3, string? admin = null) =>
+        await CreateAsync((ApiClient)service, admin ?? await service.OperatorTokenAsync(OperatorRole.IssuerAdmin), mint, allocate, sell);
+
+    public static async Task<World> CreateAsync(ApiClient service, string admin, long mint = 100, long allocate = 10, long sell = 3)
     {
-        admin ??= await service.OperatorTokenAsync(OperatorRole.IssuerAdmin);
         await service.PostJsonAsync("/api/v1/issuer/mint", new { stamps = mint }, admin, Guid.NewGuid().ToString());
         var channel = await service.PostJsonAsync("/api/v1/channels", new { code = "loket-" + Guid.NewGuid().ToString("N")[..10], name = "Loket Meterai Jaya", service_fee = 2000 }, admin);
         var channelId = channel.GetProperty("id").GetString()!;
@@ -31,6 +33,6 @@ public sealed record World(string Admin, string ChannelId, string ChannelToken, 
     public Dictionary<string, string> Fields(params (string Key, string? Value)[] changes) =>
         StampClient.Fields([("applicant_id", ApplicantId), .. changes]);
 
-    public async Task<JsonElement> QuotaAsync(TestService service) =>
+    public async Task<JsonElement> QuotaAsync(ApiClient service) =>
         (await service.GetJsonAsync($"/api/v1/channel/applicants/{ApplicantId}", ChannelToken)).GetProperty("quota");
 }
