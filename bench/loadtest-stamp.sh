@@ -78,5 +78,7 @@ S1=$(cpu_of "$SERVER_PID"); P1=$(pg_cpu); T1=$(date +%s.%N)
 awk -v s=$((S1 - S0)) -v p=$((P1 - P0)) -v t0="$T0" -v t1="$T1" -v hz="$TICKS" 'BEGIN {
   w = t1 - t0; printf "cpu over the whole run (%.0f s, set-up included): server %.0f%% of one core, postgres %.0f%%\n", w, 100 * s / hz / w, 100 * p / hz / w }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
-grep -c '"LogLevel":"Error"\|"LogLevel":"Critical"' "$WORK/server.log" | xargs -I{} echo "server errors logged: {}"
+grep -c '"LogLevel":"Error"\|"LogLevel":"Critical"' "$WORK/server.log" | xargs -I{} echo "server errors logged: {}" || true
+# With SERVER_ENV="METERAI_Stamping__LogTimings=true": where each stamp's time went, per 10 s interval.
+grep -o 'stamp step averages: [^"]*' "$WORK/server.log" | tail -n 4 || true
 exit $rc

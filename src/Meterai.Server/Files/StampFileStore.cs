@@ -18,9 +18,11 @@ public sealed class StampFileStore
 {
     private readonly string _root;
     private readonly bool _fsync;
+    private readonly DiskWorkers _disk;
 
-    public StampFileStore(IConfiguration configuration, DatabaseOptions database)
+    public StampFileStore(IConfiguration configuration, DatabaseOptions database, DiskWorkers disk)
     {
+        _disk = disk;
         _root = Path.GetFullPath(configuration["Files:Directory"] is { Length: > 0 } dir ? dir : Path.Combine(database.DataDirectory, "files"));
         _fsync = configuration.GetValue("Files:Fsync", true);
         Directory.CreateDirectory(TempDirectory);
@@ -43,17 +45,33 @@ public sealed class StampFileStore
     /// <summary>A fresh temporary file name inside the store (same file system as the final names, so publishing is a link).</summary>
     public string NewTempPath() => Path.Combine(TempDirectory, Guid.NewGuid().ToString("N") + ".part");
 
-    /// <summary>Writes bytes to a temporary file and publishes them as the attempt's output. False when another writer published first.</summary>
+    /// <summary>
+    /// Writes bytes to a temporary file and publishes them as the attempt's output, durable when this returns (with
+    /// <c>Files:Fsync</c>). False when another writer published first. The blocking part runs on <see cref="DiskWorkers"/>.
+    /// </summary>
     public async Task<bool> PublishOutputAsync(UInt128 stampId, int attempt, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
-        var temp = NewTempPath();
-        await using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0, Options = FileOptions.Asynchronous }))
+        var won = false;
+        await _disk.RunAsync(() =>
         {
-            await file.WriteAsync(content, ct);
-            if (_fsync) file.Flush(flushToDisk: true);
-        }
+            var temp = NewTempPath();
+            using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
+            {
+                file.Write(content.Span);
+                if (_fsync) file.Flush(flushToDisk: true);
+            }
 
-        return Publish(temp, OutputPath(stampId, attempt));
+            won = Publish(temp, OutputPath(stampId, attempt));
+        });
+        return won;
+    }
+
+    /// <summary><see cref="Publish"/> on the disk threads.</summary>
+    public async Task<bool> PublishAsync(string temp, string final)
+    {
+        var won = false;
+        await _disk.RunAsync(() => won = Publish(temp, final));
+        return won;
     }
 
     /// <summary>Publishes a finished temporary file under <paramref name="final"/>. False (and the temporary file removed) when the name is taken.</summary>
@@ -77,10 +95,7 @@ public sealed class StampFileStore
     }
 
     /// <summary>Flushes a file written elsewhere (a spilled upload) before it is published.</summary>
-    public void Sync(FileStream file)
-    {
-        if (_fsync) file.Flush(flushToDisk: true);
-    }
+    public Task SyncAsync(FileStream file) => _fsync ? _disk.RunAsync(() => file.Flush(flushToDisk: true)) : Task.CompletedTask;
 
     /// <summary>The published output of an attempt with its SHA-256 and length, or null when there is none.</summary>
     public async Task<(byte[] Sha256, long Length)?> DescribeOutputAsync(UInt128 stampId, int attempt, CancellationToken ct)

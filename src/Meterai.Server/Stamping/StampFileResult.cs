@@ -16,6 +16,8 @@ internal sealed class StampFileResult(StampRecord stamp, PooledBuffer? memory, S
     public async Task ExecuteAsync(HttpContext http)
     {
         using var owned = memory;
+        var timings = http.RequestServices.GetRequiredService<StampTimings>();
+        var t = timings.Start();
         var id = PublicId.Format(stamp.Id);
         var response = http.Response;
         await using var file = memory is null ? files.OpenOutput(stamp.Id, stamp.Attempt) : null;
@@ -36,6 +38,7 @@ internal sealed class StampFileResult(StampRecord stamp, PooledBuffer? memory, S
         response.Headers.ContentDisposition = $"attachment; filename=\"{DownloadName(stamp)}\"";
         if (memory is not null) await response.Body.WriteAsync(memory.Memory, http.RequestAborted);
         else await file!.CopyToAsync(response.Body, 1 << 16, http.RequestAborted);
+        timings.Lap(StampTimings.Step.Answer, t);
     }
 
     /// <summary>The upload's name with "-emeterai" before the extension, in safe characters only.</summary>

@@ -36,6 +36,7 @@ public sealed class StampProcessor(
     StampFileStore files,
     StampSettings settings,
     CrashPoints crash,
+    StampTimings timings,
     IClock clock,
     ILogger<StampProcessor> logger)
 {
@@ -82,10 +83,13 @@ public sealed class StampProcessor(
     /// <summary>Runs the steps for the lease holder <paramref name="token"/>. <paramref name="openInput"/> gives the upload.</summary>
     public async Task<StampRun> RunAsync(StampRecord s, UInt128 token, Func<Stream> openInput, string? password, CancellationToken ct)
     {
-        if (await ReserveQuotaAsync(s, ct) is { } refused)
+        var t = timings.Start();
+        var refused = await ReserveQuotaAsync(s, ct);
+        t = timings.Lap(StampTimings.Step.ReserveQuota, t);
+        if (refused is not null)
         {
             // An expired reservation may have left its serial reserved: release it with the (harmless) void.
-            return await FailAsync(s, token, refused.Code, refused.Message, retryable: true, voidReservation: refused.Code == StampErrors.ReservationExpired, ct);
+            return await FailAsync(s, token, refused.Value.Code, refused.Value.Message, retryable: true, voidReservation: refused.Value.Code == StampErrors.ReservationExpired, ct);
         }
 
         // A crash after publishing the output: the file is the stamp, whatever happened to the process that made it.
@@ -105,10 +109,12 @@ public sealed class StampProcessor(
                 var request = await RequestAsync(s, input, password, signingTime);
                 if (!request.IsOk) return await FailAsync(s, token, request.Error.Code, request.Error.Message, retryable: false, voidReservation: true, ct);
                 var prepared = keys.Engine.Prepare(input, output, request.Value, keys.Profile);
+                t = timings.Lap(StampTimings.Step.Prepare, t);
                 if (!prepared.IsOk) return await FailAsync(s, token, prepared.Error.Code, prepared.Error.Message, !IsUserError(prepared.Error.Code), voidReservation: true, ct);
                 using var stamp = prepared.Value;
 
                 var reserved = await serials.ReserveAsync(new SerialReservation(s.Serial, s.PendingTransferId, s.ChannelId, s.ApplicantId), ct);
+                t = timings.Lap(StampTimings.Step.ReserveSerial, t);
                 if (!reserved.IsOk)
                 {
                     return await FailAsync(s, token, reserved.Error.Code == SerialRegistryErrors.PendingTransferNotPending ? StampErrors.ReservationExpired : "serial_unavailable",
@@ -117,13 +123,16 @@ public sealed class StampProcessor(
 
                 crash.Hit("reserve");
                 stamped = await keys.Engine.CompleteAsync(stamp, keys.Signer.SignDigest(stamp.DigestToSign.Span), output, ct);
+                t = timings.Lap(StampTimings.Step.SignTimestamp, t);
             }
 
             if (!stamped.IsOk) return await FailAsync(s, token, stamped.Error.Code, stamped.Error.Message, !IsUserError(stamped.Error.Code), voidReservation: true, ct);
 
             var sha = stamped.Value.Sha256;
             var length = stamped.Value.OutputLength;
-            if (!await files.PublishOutputAsync(s.Id, s.Attempt, output.Memory, ct))
+            var won = await files.PublishOutputAsync(s.Id, s.Attempt, output.Memory, ct);
+            timings.Lap(StampTimings.Step.Publish, t);
+            if (!won)
             {
                 // Another node published this attempt first (it took over while this one stalled): its file is the stamp.
                 var theirs = await files.DescribeOutputAsync(s.Id, s.Attempt, ct) ?? throw new InvalidOperationException("a published output vanished");
@@ -153,7 +162,9 @@ public sealed class StampProcessor(
     /// <summary>Steps 6: post, bind, record. Safe to repeat: each write answers "already done" the second time.</summary>
     private async Task<StampRun> FinishAsync(StampRecord s, UInt128 token, byte[] sha, long length, DateTimeOffset stampedAt, PooledBuffer? output, CancellationToken ct)
     {
+        var t = timings.Start();
         var posted = (await ledger.CreateTransfersAsync([new Transfer(StampIds.Post(s.PendingTransferId), 0, 0, 0, 0, TransferFlags.PostPendingTransfer, s.PendingTransferId)], ct))[0];
+        t = timings.Lap(StampTimings.Step.Post, t);
         if (posted is TransferResult.PendingTransferExpired or TransferResult.PendingTransferAlreadyVoided)
         {
             // The reservation ran out before the post: the document was never paid for, so it must not exist.
@@ -167,12 +178,15 @@ public sealed class StampProcessor(
         }
 
         crash.Hit("post");
-        var registry = await serials.GetAsync(s.Serial, ct);
-        var bound = await serials.StampAsync(s.Serial, new SerialStamp(sha, s.Placement.Page, registry?.StampedAt ?? stampedAt, s.ChannelId), ct);
+        // A repeat (the binding was made before a crash) answers the stored record, with its own stamping time.
+        var bound = await serials.StampAsync(s.Serial, new SerialStamp(sha, s.Placement.Page, stampedAt, s.ChannelId), ct);
         if (!bound.IsOk) throw new InvalidOperationException($"binding serial {s.Serial} of stamp {PublicId.Format(s.Id)}: {bound.Error}");
+        t = timings.Lap(StampTimings.Step.Bind, t);
 
         var completion = new StampCompletion(sha, length, bound.Value.StampedAt ?? stampedAt, clock.UtcNow, clock.UtcNow + settings.FileRetention);
-        if (await stamps.CompleteAsync(s.Id, token, s.Attempt, completion, ct))
+        var completed = await stamps.CompleteAsync(s.Id, token, s.Attempt, completion, ct);
+        timings.Lap(StampTimings.Step.Complete, t);
+        if (completed)
         {
             if (s.IsJob) files.DeleteJobInput(s.Id);
             return new StampRun.Completed(s with

@@ -23,6 +23,7 @@ public sealed class StampService(
     StampFileStore files,
     StampSettings settings,
     IConfiguration configuration,
+    StampTimings timings,
     IClock clock)
 {
     private readonly string _publicBaseUrl = configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl;
@@ -32,7 +33,9 @@ public sealed class StampService(
         var caller = http.Caller();
         var (key, keyProblem) = IdempotencyKey.Read(http.Request);
         if (keyProblem is not null) return keyProblem;
+        var t = timings.Start();
         using var read = await uploads.ReadAsync(http.Request, ct);
+        t = timings.Lap(StampTimings.Step.Upload, t);
         if (read.Problem is not null) return read.Problem;
         var upload = read.Upload!;
         var (form, formProblem) = StampForm.Read(read.Fields);
@@ -69,6 +72,7 @@ public sealed class StampService(
             token, now + settings.Lease, form.Document, placement, upload.FileName, upload.Length, upload.Sha256, isJob, 0, null, null, null, null, now, null, null, null,
             null, null, false);
         var (stored, created) = await stamps.BeginAsync(record, ct);
+        timings.Lap(StampTimings.Step.Begin, t);
         if (created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct);
         if (!stored.RequestSha256.AsSpan().SequenceEqual(fingerprint))
         {
@@ -152,14 +156,14 @@ public sealed class StampService(
         {
             if (upload.TempPath is { } spilled)
             {
-                files.Publish(spilled, target);
+                await files.PublishAsync(spilled, target);
                 upload.ReleaseFile();
             }
             else
             {
                 var temp = files.NewTempPath();
                 await File.WriteAllBytesAsync(temp, upload.InMemory!.Memory.ToArray(), ct);
-                files.Publish(temp, target);
+                await files.PublishAsync(temp, target);
             }
         }
 

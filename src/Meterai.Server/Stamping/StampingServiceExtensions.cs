@@ -15,11 +15,14 @@ public static class StampingServiceExtensions
         s.AddSingleton<IStampStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Stamps);
         s.AddSingleton(StampSettings.Read(builder.Configuration));
         s.AddSingleton<IssuerKeys>();
+        s.AddSingleton<DiskWorkers>();
         s.AddSingleton<StampFileStore>();
         s.AddSingleton<UploadReader>();
         s.AddSingleton<CrashPoints>();
         s.AddSingleton<StampProcessor>();
         s.AddSingleton<StampService>();
+        s.AddSingleton<StampTimings>();
+        s.AddHostedService<StampTimingsLogger>();
 
         ErrorStatus.Register(StatusCodes.Status402PaymentRequired, StampErrors.QuotaExhausted);
         ErrorStatus.Register(StatusCodes.Status415UnsupportedMediaType, PdfErrorCodes.NotAPdf);

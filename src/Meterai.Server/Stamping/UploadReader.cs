@@ -137,7 +137,7 @@ public sealed class UploadReader(StampFileStore files, IConfiguration configurat
                 return (upload, null);
             }
 
-            files.Sync(spill);
+            await files.SyncAsync(spill);
             await spill.DisposeAsync();
             spill = null;
             var spilled = StampUpload.File(spillPath!, total, sha, fileName);
