@@ -13,6 +13,7 @@ root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
 root.Subcommands.Add(OperatorCommand.Create());
 root.Subcommands.Add(TokenKeyCommand.Create());
+root.Subcommands.Add(LoadTestStampCommand.Create());
 root.Subcommands.Add(StampCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -2,7 +2,11 @@ using Meterai.Core.Common;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
 using Meterai.Server.Api;
+using Meterai.Server.Distribution;
 using Meterai.Server.Identity;
+using Meterai.Server.Jobs;
+using Meterai.Server.Stamping;
+using Meterai.Server.Verification;
 using Meterai.Storage;
 
 namespace Meterai.Server;
@@ -44,6 +48,10 @@ public static class ServerHost
 
         builder.AddApiConventions();
         builder.AddIdentity();
+        builder.AddDistribution();
+        builder.AddStamping();
+        builder.AddJobs();
+        builder.AddVerification();
 
         var app = builder.Build();
         app.UseApiConventions();
@@ -55,6 +63,9 @@ public static class ServerHost
                 : ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, error.Code, error.Message);
         }).WithTags("Service").Problems(503, "database_unavailable");
         app.MapIdentityEndpoints();
+        app.MapDistributionEndpoints();
+        app.MapStampingEndpoints();
+        app.MapVerificationEndpoints();
         return app;
     }
 }

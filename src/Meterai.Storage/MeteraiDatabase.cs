@@ -1,8 +1,10 @@
 using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Distribution;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
+using Meterai.Core.Stamping;
 using Meterai.Storage.Migrations;
 using Meterai.Storage.Postgres;
 using Meterai.Storage.Sqlite;
@@ -34,6 +36,10 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     public abstract ILoginThrottleStore LoginThrottle { get; }
 
     public abstract ITokenSigningKeyStore TokenSigningKeys { get; }
+
+    public abstract IStampStore Stamps { get; }
+
+    public abstract IChannelFundsStore ChannelFunds { get; }
 
     public static async Task<MeteraiDatabase> OpenAsync(DatabaseOptions options, CancellationToken cancellationToken = default)
     {

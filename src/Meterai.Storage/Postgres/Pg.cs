@@ -92,3 +92,21 @@ internal static class Pg
     public static bool IsUniqueViolation(this PostgresException e, string constraint) =>
         e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == constraint;
 }
+
+/// <summary>More typed parameters for the service's stores.</summary>
+internal static class PgMore
+{
+    /// <summary>Zero is "none": stored as NULL.</summary>
+    public static NpgsqlParameter NullableId(UInt128 id) =>
+        id == UInt128.Zero ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid } : Pg.Id(id);
+
+    public static NpgsqlParameter Bool(bool value) => new NpgsqlParameter<bool> { TypedValue = value };
+
+    public static NpgsqlParameter Double(double value) => new NpgsqlParameter<double> { TypedValue = value };
+
+    public static NpgsqlParameter Date(DateOnly? value) =>
+        new() { Value = value is { } d ? d : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date };
+
+    public static NpgsqlParameter Ids(IEnumerable<UInt128> ids) =>
+        new() { Value = ids.Select(IdCodec.ToGuid).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid };
+}

@@ -1,8 +1,10 @@
 using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Distribution;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
+using Meterai.Core.Stamping;
 using Meterai.Storage.Migrations;
 using Npgsql;
 
@@ -25,6 +27,8 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
         CodeChallenges = new PostgresCodeChallengeStore(dataSource);
         LoginThrottle = new PostgresLoginThrottleStore(dataSource);
         TokenSigningKeys = new PostgresTokenSigningKeyStore(dataSource);
+        Stamps = new PostgresStampStore(dataSource);
+        ChannelFunds = new PostgresChannelFundsStore(dataSource);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
@@ -44,6 +48,10 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     public override ILoginThrottleStore LoginThrottle { get; }
 
     public override ITokenSigningKeyStore TokenSigningKeys { get; }
+
+    public override IStampStore Stamps { get; }
+
+    public override IChannelFundsStore ChannelFunds { get; }
 
     public static async Task<PostgresMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {

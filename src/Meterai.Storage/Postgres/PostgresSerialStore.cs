@@ -17,7 +17,34 @@ internal sealed class PostgresSerialStore(NpgsqlDataSource dataSource, IClock cl
     private const string Columns =
         "serial, state, pending_transfer_id, channel_id, owner_id, reserved_at, document_sha256, page, stamped_at, released_at";
 
-    public Task<Result<SerialRecord>> ReserveAsync(SerialReservation reservation, CancellationToken cancellationToken = default) =>
+    public async Task<Result<SerialRecord>> ReserveAsync(SerialReservation reservation, CancellationToken cancellationToken = default)
+    {
+        // Fast path, one statement: a new serial for a transfer that is pending. Anything else (the serial exists, the
+        // transfer is missing or resolved) inserts nothing and is decided by the full path below, with the same rules.
+        var reservedAt = TimeCodec.Truncate(clock.UtcNow);
+        await using (var fast = dataSource.CreateCommand("""
+                         INSERT INTO serials (serial, state, pending_transfer_id, channel_id, owner_id, reserved_at)
+                         SELECT $1, 1, $2, $3, $4, $5
+                         WHERE EXISTS (SELECT 1 FROM transfers WHERE id = $2 AND flags & 2 <> 0 AND pending_state = 1 FOR SHARE)
+                         ON CONFLICT (serial) DO NOTHING
+                         """))
+        {
+            fast.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reservation.Serial.Value });
+            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(reservation.PendingTransferId) });
+            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(reservation.ChannelId) });
+            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(reservation.OwnerId) });
+            fast.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reservedAt.UtcDateTime });
+            if (await fast.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return new SerialRecord(reservation.Serial, SerialState.Reserved, reservation.PendingTransferId, reservation.ChannelId, reservation.OwnerId,
+                    reservedAt, null, null, null, null);
+            }
+        }
+
+        return await ReserveFullAsync(reservation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<Result<SerialRecord>> ReserveFullAsync(SerialReservation reservation, CancellationToken cancellationToken) =>
         InTransactionAsync(async (conn, tx, ct) =>
         {
             var existing = await OneAsync(conn, tx, $"SELECT {Columns} FROM serials WHERE serial = $1 FOR UPDATE", reservation.Serial.Value, ct).ConfigureAwait(false);
@@ -48,9 +75,36 @@ internal sealed class PostgresSerialStore(NpgsqlDataSource dataSource, IClock cl
             return record;
         }, cancellationToken);
 
-    public Task<Result<SerialRecord>> StampAsync(SerialNumber serial, SerialStamp stamp, CancellationToken cancellationToken = default)
+    public async Task<Result<SerialRecord>> StampAsync(SerialNumber serial, SerialStamp stamp, CancellationToken cancellationToken = default)
     {
-        if (SerialRules.ValidateStamp(stamp) is { } invalid) return Task.FromResult(Result<SerialRecord>.Fail(invalid));
+        if (SerialRules.ValidateStamp(stamp) is { } invalid) return invalid;
+        // Fast path, one statement: a reserved serial of this channel bound to a document no serial holds yet (the
+        // unique index says so). Anything else binds nothing and is decided by the full path, with the same rules.
+        try
+        {
+            await using var fast = dataSource.CreateCommand($"""
+                UPDATE serials SET state = 2, document_sha256 = $1, page = $2, stamped_at = $3
+                WHERE serial = $4 AND state = 1 AND channel_id = $5
+                RETURNING {Columns}
+                """);
+            fast.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = stamp.DocumentSha256 });
+            fast.Parameters.Add(new NpgsqlParameter<int> { TypedValue = stamp.Page });
+            fast.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.Truncate(stamp.StampedAt).UtcDateTime });
+            fast.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serial.Value });
+            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(stamp.ChannelId) });
+            await using var r = await fast.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return Read(r);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The document is already bound to another serial: the full path reports it.
+        }
+
+        return await StampFullAsync(serial, stamp, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<Result<SerialRecord>> StampFullAsync(SerialNumber serial, SerialStamp stamp, CancellationToken cancellationToken)
+    {
         return InTransactionAsync(async (conn, tx, ct) =>
         {
             var existing = await OneAsync(conn, tx, $"SELECT {Columns} FROM serials WHERE serial = $1 FOR UPDATE", serial.Value, ct).ConfigureAwait(false);
@@ -124,7 +178,11 @@ internal sealed class PostgresSerialStore(NpgsqlDataSource dataSource, IClock cl
         cmd.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         if (!await r.ReadAsync(ct).ConfigureAwait(false)) return null;
-        return new SerialRecord(
+        return Read(r);
+    }
+
+    private static SerialRecord Read(NpgsqlDataReader r) =>
+        new(
             SerialNumber.Parse(r.GetString(0)).Value,
             (SerialState)r.GetInt16(1),
             IdCodec.FromGuid(r.GetGuid(2)),
@@ -135,5 +193,4 @@ internal sealed class PostgresSerialStore(NpgsqlDataSource dataSource, IClock cl
             r.IsDBNull(7) ? null : r.GetInt32(7),
             r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
             r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9));
-    }
 }

@@ -1,8 +1,10 @@
 using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Distribution;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
+using Meterai.Core.Stamping;
 using Meterai.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 
@@ -25,6 +27,8 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         CodeChallenges = new SqliteCodeChallengeStore(connections);
         LoginThrottle = new SqliteLoginThrottleStore(connections);
         TokenSigningKeys = new SqliteTokenSigningKeyStore(connections);
+        Stamps = new SqliteStampStore(connections);
+        ChannelFunds = new SqliteChannelFundsStore(connections);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
@@ -44,6 +48,10 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     public override ILoginThrottleStore LoginThrottle { get; }
 
     public override ITokenSigningKeyStore TokenSigningKeys { get; }
+
+    public override IStampStore Stamps { get; }
+
+    public override IChannelFundsStore ChannelFunds { get; }
 
     public static async Task<SqliteMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {

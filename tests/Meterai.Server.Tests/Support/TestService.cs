@@ -14,24 +14,26 @@ namespace Meterai.Server.Tests.Support;
 /// The real service on real Kestrel (loopback, free port) over one of the test database backends, with a recording
 /// one-time code sender. Start several on the same backend to get several nodes.
 /// </summary>
-public sealed class TestService : IAsyncDisposable
+public sealed class TestService : ApiClient, IAsyncDisposable
 {
     /// <summary>Low enough to keep the suite quick; the hashing itself is tested with its own parameters.</summary>
     public const int TestPasswordIterations = 5_000;
 
-    private TestService(WebApplication app, RecordingCodeSender codes, string dataDirectory)
+    private TestService(WebApplication app, RecordingCodeSender codes, string dataDirectory, CapturedLogs logs)
+        : base(new Uri(app.Urls.First()))
     {
+        Logs = logs;
         App = app;
         Codes = codes;
         DataDirectory = dataDirectory;
-        Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(100) };
     }
 
     public WebApplication App { get; }
 
-    public HttpClient Http { get; }
-
     public RecordingCodeSender Codes { get; }
+
+    /// <summary>The service's warnings and errors so far.</summary>
+    public CapturedLogs Logs { get; }
 
     /// <summary>The node's data folder (development keys, stamped files).</summary>
     public string DataDirectory { get; }
@@ -55,9 +57,11 @@ public sealed class TestService : IAsyncDisposable
         if (options.Provider == DatabaseProvider.Postgres) args.Add($"--Database:ConnectionString={options.ConnectionString}");
         args.AddRange(settings.Select(s => "--" + s));
         var codes = new RecordingCodeSender();
+        var logs = new CapturedLogs();
         var app = ServerHost.Build([.. args], services => services.AddSingleton<IOneTimeCodeSender>(codes));
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TestService(app, codes, data);
+        return new TestService(app, codes, data, logs);
     }
 
     /// <summary>Creates an operator directly in the database (what `meterai operator add` does) and logs it in over HTTP.</summary>
@@ -82,37 +86,11 @@ public sealed class TestService : IAsyncDisposable
         return (token.GetProperty("access_token").GetString()!, sent.GetProperty("applicant_id").GetString()!);
     }
 
-    /// <summary>POSTs JSON and returns the answer's JSON, failing the test on a non-success status.</summary>
-    public async Task<JsonElement> PostJsonAsync(string path, object body, string? token = null, string? idempotencyKey = null)
-    {
-        using var response = await SendJsonAsync(HttpMethod.Post, path, body, token, idempotencyKey);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    public async Task<JsonElement> GetJsonAsync(string path, string? token = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    public async Task<HttpResponseMessage> SendJsonAsync(HttpMethod method, string path, object? body, string? token = null, string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body);
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
-    }
+    protected override string Diagnostics => Logs.ToString();
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
     }

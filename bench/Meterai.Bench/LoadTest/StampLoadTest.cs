@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Meterai.Bench.LoadTest;
+
+/// <summary>
+/// Drives POST /api/v1/stamps at an open arrival rate: request i is due at t0 + i/rate and starts then whether or not
+/// earlier ones were answered (a closed loop would slow down with the service and hide its queueing). Latency is
+/// measured from the scheduled start, so time a request waited because the generator or the connection pool was
+/// behind counts too; starts more than 10 ms behind schedule are counted as late. Every upload is a real multipart
+/// request with a PDF from the given files and a fresh Idempotency-Key; every answer is read to its end.
+/// </summary>
+public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter output)
+{
+    private static readonly TimeSpan LateThreshold = TimeSpan.FromMilliseconds(10);
+
+    private sealed record Outcome(bool Measured, bool Ok, string Code, double LatencyMs, long ResponseBytes);
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var files = options.Files.Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToList();
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        using var http = new HttpClient(handler) { BaseAddress = options.Url, Timeout = options.Timeout };
+
+        var runId = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
+        var total = (long)Math.Ceiling(options.Rate * (options.Duration + options.Warmup).TotalSeconds);
+        await output.WriteLineAsync($"loadtest stamp: {options.Url} rate {options.Rate:0.#}/s, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s " +
+                                    $"({total} requests), {files.Count} file(s) averaging {files.Average(f => f.Bytes.Length) / 1024:0} KiB, ≤ {options.Connections} connections");
+        await output.WriteLineAsync($"machine: {BenchInfo.Machine()}");
+        var setupWatch = Stopwatch.StartNew();
+        var (token, applicants) = await new LoadTestApi(http).SetUpAsync(options.OperatorEmail, options.OperatorPassword,
+            total + total / 20 + options.Applicants * 2L, options.Applicants, runId, ct);
+        await output.WriteLineAsync($"setup: channel loadtest-{runId}, {applicants.Count} applicants with quota ({setupWatch.Elapsed.TotalSeconds:0.0} s)");
+
+        var outcomes = new ConcurrentQueue<Outcome>();
+        var late = 0L;
+        var inFlight = 0L;
+        var maxInFlight = 0L;
+        var pending = new CountdownEvent(1);
+        var warmupEnd = options.Warmup;
+        var clock = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+
+        // The scheduler: its own thread, so that nothing the requests do can delay a start.
+        var scheduler = new Thread(() =>
+        {
+            for (long i = 0; i < total && !ct.IsCancellationRequested; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / options.Rate);
+                while (clock.Elapsed < due)
+                {
+                    var wait = due - clock.Elapsed;
+                    if (wait > TimeSpan.FromMilliseconds(2)) Thread.Sleep(1);
+                    else Thread.SpinWait(50);
+                }
+
+                var n = i;
+                pending.AddCount();
+                ThreadPool.UnsafeQueueUserWorkItem(_ => _ = SendAsync(n, due), null);
+            }
+
+            pending.Signal();
+        }) { IsBackground = true, Name = "loadtest-scheduler", Priority = ThreadPriority.AboveNormal };
+        scheduler.Start();
+
+        async Task SendAsync(long n, TimeSpan due)
+        {
+            var measured = due >= warmupEnd;
+            try
+            {
+                if (clock.Elapsed - due > LateThreshold && measured) Interlocked.Increment(ref late);
+                var now = Interlocked.Increment(ref inFlight);
+                long seen;
+                while (now > (seen = Interlocked.Read(ref maxInFlight)) && Interlocked.CompareExchange(ref maxInFlight, now, seen) != seen)
+                {
+                }
+
+                var file = files[(int)(n % files.Count)];
+                using var form = new MultipartFormDataContent();
+                var part = new ByteArrayContent(file.Bytes);
+                part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+                form.Add(part, "file", file.Name);
+                form.Add(new StringContent(applicants[(int)(n % applicants.Count)]), "applicant_id");
+                form.Add(new StringContent("surat_lamaran_cpns"), "document_type");
+                form.Add(new StringContent("1"), "page");
+                form.Add(new StringContent(options.Rect), "rect");
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/stamps") { Content = form };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Add("Idempotency-Key", $"{runId}-{n}");
+                string code;
+                bool ok;
+                long bytes;
+                try
+                {
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                    var body = await response.Content.ReadAsByteArrayAsync(ct);
+                    bytes = body.Length;
+                    ok = response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
+                    code = ok ? "ok" : ProblemCode(response.StatusCode, body);
+                }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    (ok, code, bytes) = (false, "timeout", 0);
+                }
+                catch (HttpRequestException e)
+                {
+                    (ok, code, bytes) = (false, "connection_error:" + (e.HttpRequestError.ToString()), 0);
+                }
+
+                outcomes.Enqueue(new Outcome(measured, ok, code, (clock.Elapsed - due).TotalMilliseconds, bytes));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+                pending.Signal();
+            }
+        }
+
+        await Task.Run(() => pending.Wait(ct), ct);
+        var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+
+        var measuredOutcomes = outcomes.Where(o => o.Measured).ToList();
+        var ok = measuredOutcomes.Where(o => o.Ok).ToList();
+        var span = elapsed - warmupEnd;
+        var latency = new LatencySummary(measuredOutcomes.Select(o => o.LatencyMs));
+        var okLatency = new LatencySummary(ok.Select(o => o.LatencyMs));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"measured: {measuredOutcomes.Count} requests in {span.TotalSeconds:0.0} s (scheduled {options.Duration.TotalSeconds:0} s + drain)"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"throughput: {ok.Count / options.Duration.TotalSeconds:0.0} stamps/s ok ({ok.Count} stamped, {measuredOutcomes.Count - ok.Count} errors)"));
+        await output.WriteLineAsync($"latency (all, from scheduled start): {latency}");
+        await output.WriteLineAsync($"latency (stamped):                   {okLatency}");
+        var codes = measuredOutcomes.Where(o => !o.Ok).GroupBy(o => o.Code).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+        await output.WriteLineAsync($"errors by code: {(measuredOutcomes.All(o => o.Ok) ? "none" : string.Join(", ", codes))}");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"late starts (>{LateThreshold.TotalMilliseconds:0} ms behind schedule): {late}; most in flight: {maxInFlight}; " +
+            $"answer bytes avg {(ok.Count == 0 ? 0 : ok.Average(o => o.ResponseBytes)) / 1024:0} KiB; generator CPU {cpu.TotalSeconds / elapsed.TotalSeconds * 100:0}% of one core"));
+        return measuredOutcomes.Count > 0 && ok.Count == measuredOutcomes.Count ? 0 : 1;
+    }
+
+    private static string ProblemCode(HttpStatusCode status, byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String) return $"{(int)status} {code.GetString()}";
+        }
+        catch (JsonException)
+        {
+        }
+
+        return $"{(int)status}";
+    }
+}

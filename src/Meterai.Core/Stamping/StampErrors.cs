@@ -1,0 +1,15 @@
+namespace Meterai.Core.Stamping;
+
+/// <summary>Stable error codes of stamping (besides the PDF engine's and the serial registry's).</summary>
+public static class StampErrors
+{
+    public const string NotFound = "stamp_not_found";
+    public const string InProgress = "stamp_in_progress";
+    public const string NotCompleted = "stamp_not_completed";
+    public const string FilePurged = "file_purged";
+    public const string QuotaExhausted = "quota_exhausted";
+    public const string Interrupted = "stamp_interrupted";
+    public const string ReservationExpired = "reservation_expired";
+    public const string JobFailed = "job_failed";
+    public const string DocumentTypeUnknown = "document_type_unknown";
+}

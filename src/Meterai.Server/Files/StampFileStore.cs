@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Meterai.Core.Common;
+using Meterai.Storage;
+
+namespace Meterai.Server.Files;
+
+/// <summary>
+/// The file store of stamped PDFs and queued uploads: a folder (one node) or a shared volume (several nodes),
+/// <c>Files:Directory</c>, default <c>&lt;Database:DataDirectory&gt;/files</c>. Files are written to a temporary name,
+/// flushed to disk (<c>Files:Fsync</c>, default true) and published under their final name with a link that fails when
+/// the name exists: whoever publishes first wins, a second writer of the same attempt keeps the first file, and
+/// no reader ever sees half a file.
+/// Layout: <c>stamps/ab/cd/&lt;stamp id&gt;.&lt;attempt&gt;.pdf</c> (two levels of fan-out by id), <c>jobs/&lt;stamp id&gt;.pdf</c>
+/// (uploads waiting for a job worker), <c>tmp/</c>.
+/// </summary>
+public sealed class StampFileStore
+{
+    private readonly string _root;
+    private readonly bool _fsync;
+    private readonly DiskWorkers _disk;
+
+    public StampFileStore(IConfiguration configuration, DatabaseOptions database, DiskWorkers disk)
+    {
+        _disk = disk;
+        _root = Path.GetFullPath(configuration["Files:Directory"] is { Length: > 0 } dir ? dir : Path.Combine(database.DataDirectory, "files"));
+        _fsync = configuration.GetValue("Files:Fsync", true);
+        Directory.CreateDirectory(TempDirectory);
+        Directory.CreateDirectory(Path.Combine(_root, "jobs"));
+        Directory.CreateDirectory(Path.Combine(_root, "stamps"));
+    }
+
+    public string Root => _root;
+
+    public string TempDirectory => Path.Combine(_root, "tmp");
+
+    public string OutputPath(UInt128 stampId, int attempt)
+    {
+        var hex = Hex(stampId);
+        return Path.Combine(_root, "stamps", hex[..2], hex[2..4], $"{hex}.{attempt.ToString(CultureInfo.InvariantCulture)}.pdf");
+    }
+
+    public string JobInputPath(UInt128 stampId) => Path.Combine(_root, "jobs", Hex(stampId) + ".pdf");
+
+    /// <summary>A fresh temporary file name inside the store (same file system as the final names, so publishing is a link).</summary>
+    public string NewTempPath() => Path.Combine(TempDirectory, Guid.NewGuid().ToString("N") + ".part");
+
+    /// <summary>
+    /// Writes bytes to a temporary file and publishes them as the attempt's output, durable when this returns (with
+    /// <c>Files:Fsync</c>). False when another writer published first. The blocking part runs on <see cref="DiskWorkers"/>.
+    /// </summary>
+    public async Task<bool> PublishOutputAsync(UInt128 stampId, int attempt, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        var won = false;
+        await _disk.RunAsync(() =>
+        {
+            var temp = NewTempPath();
+            using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
+            {
+                file.Write(content.Span);
+                if (_fsync) file.Flush(flushToDisk: true);
+            }
+
+            won = Publish(temp, OutputPath(stampId, attempt));
+        });
+        return won;
+    }
+
+    /// <summary><see cref="Publish"/> on the disk threads.</summary>
+    public async Task<bool> PublishAsync(string temp, string final)
+    {
+        var won = false;
+        await _disk.RunAsync(() => won = Publish(temp, final));
+        return won;
+    }
+
+    /// <summary>Publishes a finished temporary file under <paramref name="final"/>. False (and the temporary file removed) when the name is taken.</summary>
+    public bool Publish(string temp, string final)
+    {
+        var folder = Path.GetDirectoryName(final)!;
+        Directory.CreateDirectory(folder);
+        try
+        {
+            // No overwrite: on Unix .NET links the new name (atomic, fails if it exists) and unlinks the temporary one.
+            File.Move(temp, final, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(final))
+        {
+            File.Delete(temp);
+            return false;
+        }
+
+        if (_fsync) SyncDirectory(folder);
+        return true;
+    }
+
+    /// <summary>Flushes a file written elsewhere (a spilled upload) before it is published.</summary>
+    public Task SyncAsync(FileStream file) => _fsync ? _disk.RunAsync(() => file.Flush(flushToDisk: true)) : Task.CompletedTask;
+
+    /// <summary>The published output of an attempt with its SHA-256 and length, or null when there is none.</summary>
+    public async Task<(byte[] Sha256, long Length)?> DescribeOutputAsync(UInt128 stampId, int attempt, CancellationToken ct)
+    {
+        var path = OutputPath(stampId, attempt);
+        if (!File.Exists(path)) return null;
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return (await SHA256.HashDataAsync(file, ct), file.Length);
+    }
+
+    public FileStream? OpenOutput(UInt128 stampId, int attempt)
+    {
+        try
+        {
+            return new FileStream(OutputPath(stampId, attempt), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes every attempt's output of a stamp (idempotent).</summary>
+    public void DeleteOutputs(UInt128 stampId, int upToAttempt)
+    {
+        for (var a = 1; a <= upToAttempt; a++) File.Delete(OutputPath(stampId, a));
+    }
+
+    public void DeleteOutput(UInt128 stampId, int attempt) => File.Delete(OutputPath(stampId, attempt));
+
+    public void DeleteJobInput(UInt128 stampId) => File.Delete(JobInputPath(stampId));
+
+    /// <summary>Temporary files older than <paramref name="age"/> were left by a process that died mid-write.</summary>
+    public int RemoveAbandonedTempFiles(TimeSpan age)
+    {
+        var removed = 0;
+        foreach (var f in Directory.EnumerateFiles(TempDirectory, "*.part"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - age)
+                {
+                    File.Delete(f);
+                    removed++;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return removed;
+    }
+
+    private static string Hex(UInt128 id) => PublicId.Format(id).Replace("-", "", StringComparison.Ordinal);
+
+    private static void SyncDirectory(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // The new name is metadata of the folder: fsync the folder so that the link survives a power cut too. .NET opens
+        // no handle on a directory, so this goes to libc (open O_RDONLY works on a directory on Linux and macOS).
+        var fd = DirectorySync.Open(folder, 0);
+        if (fd < 0) throw new IOException($"cannot open {folder} to flush it (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (DirectorySync.Fsync(fd) != 0) throw new IOException($"fsync of {folder} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            DirectorySync.Close(fd);
+        }
+    }
+}
+
+internal static partial class DirectorySync
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    internal static partial int Fsync(int fd);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close")]
+    internal static partial int Close(int fd);
+}

@@ -1,0 +1,81 @@
+using System.Buffers;
+
+namespace Meterai.Server.Stamping;
+
+/// <summary>
+/// A growable write-only stream over arrays rented from the shared pool: uploads and stamped outputs of a few hundred
+/// kilobytes, thousands a second, without a large-object-heap allocation each. Read it back with
+/// <see cref="Memory"/> or <see cref="OpenRead"/> (a MemoryStream over the same array, which the PDF engine reads in
+/// place). Dispose returns the array; nothing may use the memory afterwards.
+/// </summary>
+public sealed class PooledBuffer(int initialCapacity) : Stream
+{
+    private byte[] _array = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 4096));
+    private int _length;
+
+    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, _length);
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _length;
+        set => throw new NotSupportedException();
+    }
+
+    public MemoryStream OpenRead() => new(_array, 0, _length, writable: false, publiclyVisible: true);
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (_length + buffer.Length > _array.Length) Grow(_length + buffer.Length);
+        buffer.CopyTo(_array.AsSpan(_length));
+        _length += buffer.Length;
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Write(buffer.AsSpan(offset, count));
+        return Task.CompletedTask;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        var array = Interlocked.Exchange(ref _array, []);
+        if (array.Length > 0) ArrayPool<byte>.Shared.Return(array);
+        base.Dispose(disposing);
+    }
+
+    private void Grow(int needed)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, (long)_array.Length * 2)));
+        _array.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = bigger;
+    }
+}

@@ -1,0 +1,19 @@
+using Meterai.Server.Api;
+
+namespace Meterai.Server.Verification;
+
+/// <summary>Public verification: the serial lookup and the endpoints.</summary>
+public static class VerificationServiceExtensions
+{
+    public static WebApplicationBuilder AddVerification(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SerialLookup>();
+        return builder;
+    }
+
+    public static WebApplication MapVerificationEndpoints(this WebApplication app)
+    {
+        VerificationEndpoints.Map(app, ApiConventions.MaxUploadBytes(app.Configuration));
+        return app;
+    }
+}
