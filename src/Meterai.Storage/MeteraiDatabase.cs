@@ -1,5 +1,6 @@
 using Meterai.Core.Common;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
 using Meterai.Core.Serials;
 using Meterai.Storage.Migrations;
 using Meterai.Storage.Postgres;
@@ -20,6 +21,12 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     public abstract ILedgerStore Ledger { get; }
 
     public abstract ISerialStore Serials { get; }
+
+    /// <summary>Orders, the payment inbox, refunds and payment events (their credits run inside the ledger's batch flow).</summary>
+    public abstract IOrderStore Orders { get; }
+
+    /// <summary>The operator's per-channel service fees.</summary>
+    public abstract IChannelPriceStore ChannelPrices { get; }
 
     public static async Task<MeteraiDatabase> OpenAsync(DatabaseOptions options, CancellationToken cancellationToken = default)
     {
@@ -62,7 +69,8 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     {
         var ledger = await Ledger.AuditAsync(cancellationToken).ConfigureAwait(false);
         var serials = await Serials.AuditAsync(cancellationToken).ConfigureAwait(false);
-        return new AuditReport([.. ledger, .. serials]);
+        var orders = await Orders.AuditAsync(cancellationToken).ConfigureAwait(false);
+        return new AuditReport([.. ledger, .. serials, .. orders]);
     }
 
     public abstract ValueTask DisposeAsync();

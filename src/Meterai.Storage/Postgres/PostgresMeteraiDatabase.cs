@@ -1,5 +1,6 @@
 using Meterai.Core.Common;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
 using Meterai.Core.Serials;
 using Meterai.Storage.Migrations;
 using Npgsql;
@@ -17,6 +18,8 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
         _dataSource = dataSource;
         _ledger = new PostgresLedgerStore(dataSource, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new PostgresSerialStore(dataSource, options.Clock);
+        Orders = new PostgresOrderStore(dataSource, _ledger, options.Clock);
+        ChannelPrices = new PostgresChannelPriceStore(dataSource, options.Clock);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
@@ -24,6 +27,10 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     public override ILedgerStore Ledger => _ledger;
 
     public override ISerialStore Serials { get; }
+
+    public override IOrderStore Orders { get; }
+
+    public override IChannelPriceStore ChannelPrices { get; }
 
     public static async Task<PostgresMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Meterai.Core.Common;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
 using Meterai.Core.Serials;
 using Meterai.Storage.Migrations;
 using Microsoft.Data.Sqlite;
@@ -17,6 +18,8 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         _connections = connections;
         _ledger = new SqliteLedgerStore(connections, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new SqliteSerialStore(connections, options.Clock);
+        Orders = new SqliteOrderStore(connections, _ledger, options.Clock);
+        ChannelPrices = new SqliteChannelPriceStore(connections, options.Clock);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
@@ -24,6 +27,10 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     public override ILedgerStore Ledger => _ledger;
 
     public override ISerialStore Serials { get; }
+
+    public override IOrderStore Orders { get; }
+
+    public override IChannelPriceStore ChannelPrices { get; }
 
     public static async Task<SqliteMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {
