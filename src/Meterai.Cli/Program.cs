@@ -4,9 +4,13 @@ using Meterai.Cli.Commands;
 // Each command lives in its own file under Commands/ and is registered here, one line each.
 var root = new RootCommand("meterai: issue, stamp and verify e-Meterai (Indonesian electronic stamp duty)");
 var bench = new Command("bench", "benchmarks: print figures to compare with the peers (never part of the test suite)");
+bench.Subcommands.Add(BenchStampCommand.Create());
+bench.Subcommands.Add(BenchFuzzCommand.Create());
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
+root.Subcommands.Add(StampCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -19,6 +19,25 @@ public class SerialNumberTests
     }
 
     [Fact]
+    public void New_serial_characters_are_uniform_over_the_alphabet()
+    {
+        // 200,000 serials × 21 random characters: each of 36 characters expects ~116,667 draws. A biased mapping
+        // (e.g. b % 36 over all 256 byte values) would give the first four characters ~14 % more; chi-square catches it.
+        var counts = new long[36];
+        const int serials = 200_000;
+        for (var i = 0; i < serials; i++)
+        {
+            var s = SerialNumber.New().Value;
+            for (var p = 0; p < SerialNumber.RandomLength; p++) counts[SerialNumber.Alphabet.IndexOf(s[p])]++;
+        }
+
+        var expected = serials * (double)SerialNumber.RandomLength / 36;
+        var chiSquare = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        // 35 degrees of freedom: p = 0.0001 at about 76.
+        Assert.True(chiSquare < 76, $"chi-square {chiSquare:F1} over {string.Join(",", counts)}");
+    }
+
+    [Fact]
     public void New_serials_do_not_repeat()
     {
         var seen = new HashSet<string>();
