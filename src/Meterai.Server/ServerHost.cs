@@ -32,8 +32,10 @@ public static class ServerHost
         builder.Services.AddSingleton<ISerialStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Serials);
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddHostedService<PendingTransferSweeperService>();
+        builder.AddPayments();
 
         var app = builder.Build();
+        app.MapPaymentEndpoints();
         app.MapGet("/health", async (MeteraiDatabase db, CancellationToken ct) =>
         {
             var error = await db.CheckHealthAsync(ct);

@@ -43,8 +43,17 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         if (NotificationChecks.MatchOrder(n, order.Id.Value, order.Total) is { } mismatch) return await IgnoreAsync(n, mismatch, cancellationToken).ConfigureAwait(false);
 
         var result = await orders.ApplyAsync(ProviderReport.FromNotification(settings.ProviderName, id.Value, n), cancellationToken).ConfigureAwait(false);
-        if (result.Verdict == ReportVerdict.NeedsConfirmation) result = await ChallengeAsync(n, id.Value, result, cancellationToken).ConfigureAwait(false);
-        return await OutcomeAsync(n, result, cancellationToken).ConfigureAwait(false);
+        if (result.Verdict != ReportVerdict.NeedsConfirmation) return await OutcomeAsync(n, result, cancellationToken).ConfigureAwait(false);
+
+        var (challenged, unconfirmed) = await ChallengeAsync(n, id.Value, result, cancellationToken).ConfigureAwait(false);
+        if (unconfirmed is not null && challenged.Verdict != ReportVerdict.Applied)
+        {
+            // The provider does not stand behind the notification and its own answer changed nothing: nothing to do.
+            return await IgnoreAsync(n, unconfirmed, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (unconfirmed is not null) await RecordAsync(n, unconfirmed, cancellationToken).ConfigureAwait(false);
+        return await OutcomeAsync(n, challenged, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records a notification the reader refused (malformed, forged) so operators see it; the endpoint answers 4xx.</summary>
@@ -52,7 +61,11 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         orders.RecordEventAsync(new PaymentEvent(clock.UtcNow, Source, error.Code, Cut(error.Message, 500), orderId is null ? null : Cut(orderId, PaymentEvent.MaxOrderIdLength)),
             cancellationToken);
 
-    private async Task<ApplyResult> ChallengeAsync(PaymentNotification n, OrderId id, ApplyResult pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the status API and applies its answer; also returns why the notification itself was not confirmed (it
+    /// overstates: a replay of a status the provider moved away from, or a forgery with a borrowed signature).
+    /// </summary>
+    private async Task<(ApplyResult Result, Error? Unconfirmed)> ChallengeAsync(PaymentNotification n, OrderId id, ApplyResult pending, CancellationToken cancellationToken)
     {
         Result<ProviderTransaction> truth;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -73,19 +86,15 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
             // Not now: reconciliation asks again right away (and keeps asking with backoff), so the payment is credited
             // without this notification; answering 200 stops the provider from resending what we cannot use yet.
             await orders.RescheduleAsync(id, clock.UtcNow, cancellationToken).ConfigureAwait(false);
-            return new ApplyResult(ReportVerdict.NeedsConfirmation, pending.Order, Code: "challenge_unavailable",
-                Message: $"{pending.Message}; the provider's status API did not confirm it: {truth.Error}");
+            return (new ApplyResult(ReportVerdict.NeedsConfirmation, pending.Order, Code: "challenge_unavailable",
+                Message: $"{pending.Message}; the provider's status API did not confirm it: {truth.Error}"), null);
         }
 
-        if (NotificationChecks.Confirm(n, truth.Value) is { IsOk: false } unconfirmed)
-        {
-            // The notification overstates (a replay of a status the provider moved away from, or a forgery with a borrowed
-            // signature). The provider's answer is still the truth, and applying it is always right.
-            await RecordAsync(n, unconfirmed.Error!, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await orders.ApplyAsync(ProviderReport.FromTruth(settings.ProviderName, id, truth.Value, ReportSource.Notification, n.NotificationId), cancellationToken)
-            .ConfigureAwait(false);
+        // Whatever the notification claimed, the provider's answer is the truth, and applying it is always right.
+        var confirmed = NotificationChecks.Confirm(n, truth.Value);
+        var applied = await orders.ApplyAsync(ProviderReport.FromTruth(settings.ProviderName, id, truth.Value, ReportSource.Notification, n.NotificationId),
+            cancellationToken).ConfigureAwait(false);
+        return (applied, confirmed.IsOk ? null : confirmed.Error);
     }
 
     private async Task<NotificationOutcome> OutcomeAsync(PaymentNotification n, ApplyResult result, CancellationToken cancellationToken)
