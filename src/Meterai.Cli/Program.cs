@@ -11,6 +11,8 @@ bench.Subcommands.Add(BenchLedgerCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
+root.Subcommands.Add(OperatorCommand.Create());
+root.Subcommands.Add(TokenKeyCommand.Create());
 root.Subcommands.Add(StampCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 return await root.Parse(args).InvokeAsync();

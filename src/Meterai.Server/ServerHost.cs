@@ -1,16 +1,23 @@
 using Meterai.Core.Common;
 using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
+using Meterai.Server.Api;
+using Meterai.Server.Identity;
 using Meterai.Storage;
 
 namespace Meterai.Server;
 
-/// <summary>Builds the web application; shared by Program and the integration tests (which start real Kestrel).</summary>
+/// <summary>
+/// Builds the web application; shared by Program and the integration tests (which start real Kestrel). Each area
+/// registers its services and maps its endpoints through its own pair of extension methods, one line each here.
+/// </summary>
 public static class ServerHost
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration keys as <c>--Key=value</c>).</param>
+    /// <param name="configureServices">Runs before the areas register theirs: a test replaces a service here (e.g. the one-time code sender).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -28,22 +35,28 @@ public static class ServerHost
         var databaseOptions = DatabaseConfiguration.Read(builder.Configuration, builder.Environment.ContentRootPath);
         var database = MeteraiDatabase.OpenAsync(databaseOptions).GetAwaiter().GetResult();
         builder.Services.AddSingleton(_ => database); // created by a factory, so the container disposes it at shutdown
+        builder.Services.AddSingleton(databaseOptions);
         builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Ledger);
         builder.Services.AddSingleton<ISerialStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Serials);
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddHostedService<PendingTransferSweeperService>();
         builder.AddPayments();
+        configureServices?.Invoke(builder.Services);
+
+        builder.AddApiConventions();
+        builder.AddIdentity();
 
         var app = builder.Build();
-        app.MapPaymentEndpoints();
+        app.UseApiConventions();
         app.MapGet("/health", async (MeteraiDatabase db, CancellationToken ct) =>
         {
             var error = await db.CheckHealthAsync(ct);
             return error is null
                 ? Results.Ok(new { status = "ok", database = db.Provider.Name() })
-                : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "database unavailable", detail: error.Message,
-                    extensions: new Dictionary<string, object?> { ["code"] = error.Code });
-        });
+                : ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, error.Code, error.Message);
+        }).WithTags("Service").Problems(503, "database_unavailable");
+        app.MapIdentityEndpoints();
+        app.MapPaymentEndpoints();
         return app;
     }
 }

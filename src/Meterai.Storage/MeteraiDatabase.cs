@@ -1,4 +1,6 @@
+using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Serials;
@@ -22,11 +24,20 @@ public abstract class MeteraiDatabase : IAsyncDisposable
 
     public abstract ISerialStore Serials { get; }
 
+    public abstract IChannelStore Channels { get; }
+
+    public abstract IApplicantStore Applicants { get; }
+
+    public abstract IOperatorStore Operators { get; }
+
+    public abstract ICodeChallengeStore CodeChallenges { get; }
+
+    public abstract ILoginThrottleStore LoginThrottle { get; }
+
+    public abstract ITokenSigningKeyStore TokenSigningKeys { get; }
+
     /// <summary>Orders, the payment inbox, refunds and payment events (their credits run inside the ledger's batch flow).</summary>
     public abstract IOrderStore Orders { get; }
-
-    /// <summary>The operator's per-channel service fees.</summary>
-    public abstract IChannelPriceStore ChannelPrices { get; }
 
     public static async Task<MeteraiDatabase> OpenAsync(DatabaseOptions options, CancellationToken cancellationToken = default)
     {

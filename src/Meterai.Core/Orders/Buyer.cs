@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Meterai.Core.Distribution;
 using Meterai.Core.Ledger;
 
 namespace Meterai.Core.Orders;
@@ -19,14 +20,12 @@ public readonly record struct Buyer(BuyerKind Kind, UInt128 Id)
 
     /// <summary>
     /// The account bought quota lands in: an applicant's user quota, or a channel's deposit (what it allocates from).
-    /// Derived, so every node names the same account (<see cref="SystemAccounts.AccountIdFor"/>).
+    /// The distribution chain's own accounts (<see cref="QuotaAccounts"/>), named the same on every node.
     /// </summary>
     public NewAccount QuotaAccount() => Kind switch
     {
-        BuyerKind.Applicant => new NewAccount(SystemAccounts.AccountIdFor(OwnerKind.User, Id, AccountCode.UserQuota), OwnerKind.User, Id,
-            AccountCode.UserQuota, AccountFlags.DebitsMustNotExceedCredits),
-        BuyerKind.Channel => new NewAccount(SystemAccounts.AccountIdFor(OwnerKind.Channel, Id, AccountCode.ChannelDeposit), OwnerKind.Channel, Id,
-            AccountCode.ChannelDeposit, AccountFlags.DebitsMustNotExceedCredits),
+        BuyerKind.Applicant => QuotaAccounts.ApplicantQuota(Id),
+        BuyerKind.Channel => QuotaAccounts.ChannelDeposit(Id),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
 

@@ -17,11 +17,6 @@ public static class OrderCredit
 
     public static UInt128 RefundTransferIdFor(string refundId) => DerivedId.From(RefundDomain, refundId);
 
-    /// <summary>The issuer's stock account (what sales are debited to).</summary>
-    public static NewAccount IssuerStock(UInt128 issuerId) =>
-        new(SystemAccounts.AccountIdFor(OwnerKind.Issuer, issuerId, AccountCode.IssuerStock), OwnerKind.Issuer, issuerId, AccountCode.IssuerStock,
-            AccountFlags.DebitsMustNotExceedCredits);
-
     /// <summary>Issuer stock → the buyer's quota, the order's quantity: the one credit an order ever gets.</summary>
     public static Transfer CreditFor(Order order) =>
         new(order.CreditTransferId, order.StockAccountId, order.QuotaAccountId, order.Quantity, TransferCode.Sale);

@@ -4,11 +4,11 @@ using Meterai.Core.Payments;
 namespace Meterai.Core.Orders;
 
 /// <summary>A buyer's request for stamps, as the HTTP layer hands it over (the buyer comes from authentication).</summary>
-/// <param name="ChannelId">The channel whose price applies: the buyer itself for a channel, null for an applicant buying directly.</param>
+/// <param name="ChannelId">The channel whose price applies: the buyer itself for a channel, an applicant's channel (<c>direct</c> for self-registered ones).</param>
 /// <param name="IdempotencyKey">The client's Idempotency-Key: the same key from the same buyer returns the same order.</param>
-public sealed record OrderRequest(Buyer Buyer, UInt128? ChannelId, int Quantity, PaymentMethod Method, string? Bank, string? IdempotencyKey)
+public sealed record OrderRequest(Buyer Buyer, UInt128 ChannelId, int Quantity, PaymentMethod Method, string? Bank, string? IdempotencyKey)
 {
-    public const int MaxIdempotencyKeyLength = 128;
+    public const int MaxIdempotencyKeyLength = 100;
 
     private static readonly string[] Banks = ["bca", "bni", "bri", "mandiri", "permata"];
 

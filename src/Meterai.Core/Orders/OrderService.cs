@@ -1,8 +1,12 @@
 using Meterai.Core.Common;
+using Meterai.Core.Distribution;
 using Meterai.Core.Ledger;
 using Meterai.Core.Payments;
 
 namespace Meterai.Core.Orders;
+
+/// <summary>A placed order, and whether it was placed by an earlier request with the same Idempotency-Key.</summary>
+public sealed record OrderPlacement(Order Order, bool Replayed);
 
 /// <summary>
 /// Selling stamps: placing an order and charging it, the manual re-check, refunds of unused stamps. The order is
@@ -18,11 +22,11 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
     /// what the buyer pays with. A provider that does not answer leaves the order <c>created</c> and returns
     /// <c>provider_unavailable</c>; the same request again charges it (the provider's charge is idempotent by order id).
     /// </summary>
-    public async Task<Result<Order>> PlaceAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<OrderPlacement>> PlaceAsync(OrderRequest request, CancellationToken cancellationToken = default)
     {
         if (request.Validate(settings.MaxQuantity) is { } invalid) return invalid;
         var now = clock.UtcNow;
-        var stock = OrderCredit.IssuerStock(settings.IssuerId);
+        var stock = QuotaAccounts.IssuerStock;
         var price = await prices.PriceForAsync(request.ChannelId, cancellationToken).ConfigureAwait(false);
         var candidate = new NewOrder(OrderId.New(), request.Buyer, request.ChannelId, request.Quantity, price, request.Method, request.Bank,
             request.IdempotencyKey, stock.Id, now, now + settings.OrderExpiry, now + settings.PendingCheckAfter);
@@ -54,7 +58,10 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
             order = existing;
         }
 
-        return order.State == OrderState.Created ? await ChargeAsync(order, cancellationToken).ConfigureAwait(false) : order;
+        var replayed = order.Id != candidate.Id;
+        if (order.State != OrderState.Created) return new OrderPlacement(order, replayed);
+        var charged = await ChargeAsync(order, cancellationToken).ConfigureAwait(false);
+        return charged.IsOk ? new OrderPlacement(charged.Value, replayed) : charged.Error;
     }
 
     private static Error ReusedKey(Order existing) =>
@@ -143,7 +150,7 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
     /// <summary>The accounts a credit needs (created idempotently: a credit that failed for want of one can then go through).</summary>
     private async Task EnsureAccountsAsync(Order order, CancellationToken cancellationToken)
     {
-        var stock = OrderCredit.IssuerStock(settings.IssuerId);
+        var stock = QuotaAccounts.IssuerStock;
         NewAccount[] accounts = order.StockAccountId == stock.Id ? [stock, order.Buyer.QuotaAccount()] : [order.Buyer.QuotaAccount()];
         await ledger.CreateAccountsAsync(accounts, cancellationToken).ConfigureAwait(false);
     }
@@ -158,7 +165,7 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
     public async Task<Result<OrderRefund>> RefundAsync(OrderId id, int quantity, string? clientKey, string? reason, string? requestedBy,
         CancellationToken cancellationToken = default)
     {
-        if (clientKey is not null && !OrderRequest.IsValidKey(clientKey)) return new Error(OrderErrors.IdempotencyKeyInvalid, "an idempotency key is 1-128 printable ASCII characters");
+        if (clientKey is not null && !OrderRequest.IsValidKey(clientKey)) return new Error(OrderErrors.IdempotencyKeyInvalid, $"an idempotency key is 1-{OrderRequest.MaxIdempotencyKeyLength} printable ASCII characters");
         if (reason is { Length: > 200 }) reason = reason[..200];
         var order = await orders.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (order is null) return NotFound(id);

@@ -11,10 +11,7 @@ public sealed record PaymentSettings
     /// <summary>The provider's name in the inbox key (one inbox row per provider, order and status).</summary>
     public string ProviderName { get; init; } = "gateway";
 
-    /// <summary>The issuer whose stock sales draw on (its issuer-stock account is debited by every credit).</summary>
-    public UInt128 IssuerId { get; init; } = 1;
-
-    /// <summary>Service fee per stamp when the buyer's channel has none of its own (applicants buying directly).</summary>
+    /// <summary>Service fee per stamp of the built-in direct channel (applicants who registered themselves and buy from the issuer).</summary>
     public Rupiah DefaultServiceFee { get; init; } = Rupiah.Zero;
 
     /// <summary>Most stamps in one order.</summary>

@@ -1,15 +1,16 @@
+using Meterai.Core.Channels;
 using Meterai.Core.Payments;
 
 namespace Meterai.Core.Orders;
 
 /// <summary>
-/// What one stamp costs a buyer: the duty's face value (Rp10.000, fixed by law) plus the seller's service fee, which the
-/// operator sets per channel. Whole Rupiah only (the gateway has no cents).
+/// What one stamp costs a buyer: the duty's face value (Rp10.000, fixed by law) plus the service fee of the buyer's
+/// channel, which the issuer admin sets on the channel record (<see cref="Channel.ServiceFee"/>). Whole Rupiah only.
 /// </summary>
 public readonly record struct UnitPrice(Rupiah FaceValue, Rupiah ServiceFee)
 {
     /// <summary>The stamp duty of one e-Meterai (Undang-Undang No. 10 Tahun 2020).</summary>
-    public static readonly Rupiah StampDuty = new(10_000);
+    public static readonly Rupiah StampDuty = new(Channel.FaceValue);
 
     public static UnitPrice WithFee(Rupiah serviceFee) => new(StampDuty, serviceFee);
 
@@ -18,29 +19,25 @@ public readonly record struct UnitPrice(Rupiah FaceValue, Rupiah ServiceFee)
     public Rupiah Total(int quantity) => new(checked(Unit.Value * quantity));
 }
 
-/// <summary>The operator's price list: a service fee per channel, and the default for everyone else.</summary>
+/// <summary>The price list: a buyer pays its channel's price per stamp.</summary>
 public interface IPriceList
 {
-    /// <summary>The price for orders by <paramref name="channelId"/> (null: an applicant buying directly).</summary>
-    Task<UnitPrice> PriceForAsync(UInt128? channelId, CancellationToken cancellationToken = default);
+    /// <summary>The price for orders by a buyer of <paramref name="channelId"/>.</summary>
+    Task<UnitPrice> PriceForAsync(UInt128 channelId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Per-channel service fees as the operator set them (the storage port behind <see cref="IPriceList"/>).</summary>
-public interface IChannelPriceStore
+/// <summary>
+/// Prices from the channel records: a channel's own service fee; for the built-in <c>direct</c> channel (applicants who
+/// registered themselves and buy from the issuer), whose record the API does not let anyone edit, the configured default
+/// (<c>Payments:DefaultServiceFee</c>). A channel that does not exist (deleted, or a token from another installation)
+/// pays the default too.
+/// </summary>
+public sealed class PriceList(IChannelStore channels, Rupiah directServiceFee) : IPriceList
 {
-    /// <summary>The channel's service fee, or null when the operator set none (the default applies).</summary>
-    Task<Rupiah?> ServiceFeeAsync(UInt128 channelId, CancellationToken cancellationToken = default);
-
-    /// <summary>Sets (or replaces) a channel's service fee; idempotent.</summary>
-    Task SetServiceFeeAsync(UInt128 channelId, Rupiah serviceFee, CancellationToken cancellationToken = default);
-}
-
-/// <summary>A channel's own fee where the operator set one, the configured default otherwise.</summary>
-public sealed class PriceList(IChannelPriceStore store, Rupiah defaultServiceFee) : IPriceList
-{
-    public async Task<UnitPrice> PriceForAsync(UInt128? channelId, CancellationToken cancellationToken = default)
+    public async Task<UnitPrice> PriceForAsync(UInt128 channelId, CancellationToken cancellationToken = default)
     {
-        if (channelId is { } id && await store.ServiceFeeAsync(id, cancellationToken).ConfigureAwait(false) is { } fee) return UnitPrice.WithFee(fee);
-        return UnitPrice.WithFee(defaultServiceFee);
+        if (channelId == Channel.DirectId) return UnitPrice.WithFee(directServiceFee);
+        var channel = await channels.GetAsync(channelId, cancellationToken).ConfigureAwait(false);
+        return UnitPrice.WithFee(channel is null ? directServiceFee : new Rupiah(channel.ServiceFee));
     }
 }

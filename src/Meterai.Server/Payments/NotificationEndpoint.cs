@@ -2,6 +2,7 @@ using System.Data.Common;
 using Meterai.Core.Common;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
+using Meterai.Server.Api;
 
 namespace Meterai.Server.Payments;
 
@@ -37,8 +38,8 @@ public static class NotificationEndpoint
             {
                 logger.LogWarning("payment notification refused: {Code}: {Message}", parsed.Error.Code, parsed.Error.Message);
                 await intake.RecordRejectedAsync(parsed.Error, null, work);
-                return PaymentProblems.Problem(parsed.Error.Code == PaymentErrors.SignatureInvalid ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest,
-                    parsed.Error);
+                return ApiProblem.Of(parsed.Error.Code == PaymentErrors.SignatureInvalid ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest,
+                    parsed.Error.Code, parsed.Error.Message);
             }
 
             var outcome = await intake.ReceiveAsync(parsed.Value, work);
@@ -65,7 +66,7 @@ public static class NotificationEndpoint
         catch (Exception e) when (e is DbException or TimeoutException or IOException && !work.IsCancellationRequested)
         {
             logger.LogWarning(e, "payment notification not recorded: the database is unavailable");
-            return PaymentProblems.Problem(StatusCodes.Status503ServiceUnavailable, new Error("database_unavailable", "the notification could not be recorded; send it again later"));
+            return ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "the notification could not be recorded; send it again later");
         }
     }
 }

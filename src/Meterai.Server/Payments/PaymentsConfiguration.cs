@@ -37,9 +37,6 @@ public sealed record PaymentsConfiguration(
         var settings = defaults with
         {
             ProviderName = provider["Name"] is { Length: > 0 } name ? name : sandbox ? "paysim" : "gateway",
-            IssuerId = section["IssuerId"] is { Length: > 0 } issuer
-                ? UInt128.TryParse(issuer, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id != 0 ? id : throw Invalid("IssuerId", issuer, "a positive integer")
-                : defaults.IssuerId,
             DefaultServiceFee = new Rupiah(Long(section, "DefaultServiceFee", defaults.DefaultServiceFee.Value, min: 0)),
             MaxQuantity = (int)Long(section, "MaxQuantity", defaults.MaxQuantity, min: 1),
             OrderExpiry = Seconds(section, "OrderExpirySeconds", defaults.OrderExpiry.TotalSeconds),

@@ -21,8 +21,7 @@ public static class PaymentsServices
         services.AddSingleton(configuration.Settings);
         services.AddSingleton(_ => new PaymentsHttp());
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Orders);
-        services.AddSingleton<IChannelPriceStore>(sp => sp.GetRequiredService<MeteraiDatabase>().ChannelPrices);
-        services.AddSingleton<IPriceList>(sp => new PriceList(sp.GetRequiredService<IChannelPriceStore>(), configuration.Settings.DefaultServiceFee));
+        services.AddSingleton<IPriceList>(sp => new PriceList(sp.GetRequiredService<MeteraiDatabase>().Channels, configuration.Settings.DefaultServiceFee));
         services.AddSingleton<IPaymentProvider>(sp => new GatewayPaymentProvider(sp.GetRequiredService<PaymentsHttp>().Client, configuration.Gateway));
         services.AddSingleton(sp => new OrderService(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<ILedgerStore>(),
             sp.GetRequiredService<IPriceList>(), sp.GetRequiredService<IPaymentProvider>(), configuration.Settings, sp.GetRequiredService<IClock>()));
@@ -36,7 +35,10 @@ public static class PaymentsServices
 
     public static WebApplication MapPaymentEndpoints(this WebApplication app)
     {
+        PaymentsApi.RegisterErrorStatuses();
         NotificationEndpoint.Map(app);
+        OrderEndpoints.Map(app);
+        OperatorPaymentEndpoints.Map(app);
         return app;
     }
 

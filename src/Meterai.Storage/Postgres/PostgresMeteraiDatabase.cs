@@ -1,4 +1,6 @@
+using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Serials;
@@ -18,8 +20,13 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
         _dataSource = dataSource;
         _ledger = new PostgresLedgerStore(dataSource, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new PostgresSerialStore(dataSource, options.Clock);
+        Channels = new PostgresChannelStore(dataSource);
+        Applicants = new PostgresApplicantStore(dataSource);
+        Operators = new PostgresOperatorStore(dataSource);
+        CodeChallenges = new PostgresCodeChallengeStore(dataSource);
+        LoginThrottle = new PostgresLoginThrottleStore(dataSource);
+        TokenSigningKeys = new PostgresTokenSigningKeyStore(dataSource);
         Orders = new PostgresOrderStore(dataSource, _ledger, options.Clock);
-        ChannelPrices = new PostgresChannelPriceStore(dataSource, options.Clock);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
@@ -28,9 +35,18 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
 
     public override ISerialStore Serials { get; }
 
-    public override IOrderStore Orders { get; }
+    public override IChannelStore Channels { get; }
 
-    public override IChannelPriceStore ChannelPrices { get; }
+    public override IApplicantStore Applicants { get; }
+
+    public override IOperatorStore Operators { get; }
+
+    public override ICodeChallengeStore CodeChallenges { get; }
+
+    public override ILoginThrottleStore LoginThrottle { get; }
+
+    public override ITokenSigningKeyStore TokenSigningKeys { get; }
+    public override IOrderStore Orders { get; }
 
     public static async Task<PostgresMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {

@@ -1,4 +1,6 @@
+using Meterai.Core.Channels;
 using Meterai.Core.Common;
+using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Serials;
@@ -18,8 +20,13 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         _connections = connections;
         _ledger = new SqliteLedgerStore(connections, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         Serials = new SqliteSerialStore(connections, options.Clock);
+        Channels = new SqliteChannelStore(connections);
+        Applicants = new SqliteApplicantStore(connections);
+        Operators = new SqliteOperatorStore(connections);
+        CodeChallenges = new SqliteCodeChallengeStore(connections);
+        LoginThrottle = new SqliteLoginThrottleStore(connections);
+        TokenSigningKeys = new SqliteTokenSigningKeyStore(connections);
         Orders = new SqliteOrderStore(connections, _ledger, options.Clock);
-        ChannelPrices = new SqliteChannelPriceStore(connections, options.Clock);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
@@ -28,9 +35,18 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
 
     public override ISerialStore Serials { get; }
 
-    public override IOrderStore Orders { get; }
+    public override IChannelStore Channels { get; }
 
-    public override IChannelPriceStore ChannelPrices { get; }
+    public override IApplicantStore Applicants { get; }
+
+    public override IOperatorStore Operators { get; }
+
+    public override ICodeChallengeStore CodeChallenges { get; }
+
+    public override ILoginThrottleStore LoginThrottle { get; }
+
+    public override ITokenSigningKeyStore TokenSigningKeys { get; }
+    public override IOrderStore Orders { get; }
 
     public static async Task<SqliteMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {

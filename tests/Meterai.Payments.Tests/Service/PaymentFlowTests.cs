@@ -1,3 +1,5 @@
+using Meterai.Core.Channels;
+using Meterai.Core.Distribution;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
@@ -26,9 +28,9 @@ public sealed class PaymentFlowTests
         var order = await h.PlaceAsync(3, buyer, key: "buy-1");
         Assert.NotNull(order.Charge?.QrString);
         Assert.Equal(new Rupiah(3 * 11_500), order.Total);
-        var retried = await h.Service.PlaceAsync(new OrderRequest(buyer, null, 3, PaymentMethod.Qris, null, "buy-1"), Sales.Ct);
-        Assert.Equal(order.Id, retried.Value.Id);
-        var conflicting = await h.Service.PlaceAsync(new OrderRequest(buyer, null, 4, PaymentMethod.Qris, null, "buy-1"), Sales.Ct);
+        var retried = await h.Service.PlaceAsync(new OrderRequest(buyer, Channel.DirectId, 3, PaymentMethod.Qris, null, "buy-1"), Sales.Ct);
+        Assert.Equal((order.Id, true), (retried.Value.Order.Id, retried.Value.Replayed));
+        var conflicting = await h.Service.PlaceAsync(new OrderRequest(buyer, Channel.DirectId, 4, PaymentMethod.Qris, null, "buy-1"), Sales.Ct);
         Assert.Equal(OrderErrors.IdempotencyKeyReused, conflicting.Error?.Code);
 
         Assert.True((await h.Sim.PayAsync(order.Id.Value, Sales.Ct)).IsOk);
@@ -186,28 +188,30 @@ public sealed class PaymentFlowTests
     public async Task A_channel_pays_its_own_price_and_the_quota_lands_in_its_deposit()
     {
         await using var h = await PaymentsHarness.StartAsync();
-        var channel = LedgerId.New();
-        await h.Database.ChannelPrices.SetServiceFeeAsync(channel, new Rupiah(700), Sales.Ct);
-        var placed = await h.Service.PlaceAsync(new OrderRequest(Buyer.Channel(channel), channel, 10, PaymentMethod.VirtualAccount, "bni", null), Sales.Ct);
+        var channel = (await h.Database.Channels.CreateAsync(new Channel(LedgerId.New(), "reseller-" + Guid.NewGuid().ToString("N")[..8], "Reseller", 700,
+            ChannelStatus.Active, DateTimeOffset.UtcNow), Sales.Ct)).Value.Id;
+        var placed = await h.Service.PlaceAsync(new OrderRequest(Buyer.Channel(channel), channel, 10, PaymentMethod.VirtualAccount, "bni", "k"), Sales.Ct);
         Assert.True(placed.IsOk, placed.Error?.ToString());
-        Assert.Equal(new Rupiah(107_000), placed.Value.Total);
-        Assert.NotNull(placed.Value.Charge?.VaNumber);
-        Assert.Equal(SystemAccounts.AccountIdFor(OwnerKind.Channel, channel, AccountCode.ChannelDeposit), placed.Value.QuotaAccountId);
-        Assert.True((await h.Sim.PayAsync(placed.Value.Id.Value, Sales.Ct)).IsOk);
-        var done = await h.UntilAsync(placed.Value.Id, o => o.State == OrderState.Fulfilled, "fulfilled");
+        var order = placed.Value.Order;
+        Assert.Equal(new Rupiah(107_000), order.Total);
+        Assert.NotNull(order.Charge?.VaNumber);
+        Assert.Equal(QuotaAccounts.ChannelDepositId(channel), order.QuotaAccountId);
+        Assert.True((await h.Sim.PayAsync(order.Id.Value, Sales.Ct)).IsOk);
+        var done = await h.UntilAsync(order.Id, o => o.State == OrderState.Fulfilled, "fulfilled");
         Assert.Equal(10, await h.QuotaAsync(done));
     }
 
     [Fact]
     public async Task Orders_beyond_the_issuers_stock_and_bad_requests_are_refused_before_any_charge()
     {
-        // An issuer with no stock minted.
-        await using var h = await PaymentsHarness.StartAsync(settings: new Dictionary<string, string> { ["Payments:IssuerId"] = "999" });
+        // The issuer has minted nothing yet.
+        await using var h = await PaymentsHarness.StartAsync(stock: 0);
         var buyer = Buyer.Applicant(LedgerId.New());
-        Assert.Equal(OrderErrors.OutOfStock, (await h.Service.PlaceAsync(new OrderRequest(buyer, null, 1, PaymentMethod.Qris, null, null), Sales.Ct)).Error?.Code);
-        Assert.Equal(OrderErrors.QuantityInvalid, (await h.Service.PlaceAsync(new OrderRequest(buyer, null, 0, PaymentMethod.Qris, null, null), Sales.Ct)).Error?.Code);
-        Assert.Equal(OrderErrors.BankInvalid, (await h.Service.PlaceAsync(new OrderRequest(buyer, null, 1, PaymentMethod.Qris, "bni", null), Sales.Ct)).Error?.Code);
-        Assert.Equal(OrderErrors.IdempotencyKeyInvalid, (await h.Service.PlaceAsync(new OrderRequest(buyer, null, 1, PaymentMethod.Qris, null, "has space"), Sales.Ct)).Error?.Code);
+        OrderRequest Request(int quantity, string? bank = null, string? key = "k") => new(buyer, Channel.DirectId, quantity, PaymentMethod.Qris, bank, key);
+        Assert.Equal(OrderErrors.OutOfStock, (await h.Service.PlaceAsync(Request(1), Sales.Ct)).Error?.Code);
+        Assert.Equal(OrderErrors.QuantityInvalid, (await h.Service.PlaceAsync(Request(0), Sales.Ct)).Error?.Code);
+        Assert.Equal(OrderErrors.BankInvalid, (await h.Service.PlaceAsync(Request(1, "bni"), Sales.Ct)).Error?.Code);
+        Assert.Equal(OrderErrors.IdempotencyKeyInvalid, (await h.Service.PlaceAsync(Request(1, key: "has space"), Sales.Ct)).Error?.Code);
         Assert.Empty(await h.Sim.TransactionsAsync(null, Sales.Ct));
     }
 }

@@ -132,7 +132,7 @@ public abstract class OrderStoreContract(DatabaseBackend backend) : IAsyncLifeti
     [Fact]
     public async Task A_paid_order_the_stock_cannot_cover_stays_paid_and_visible_until_a_retry_credits_it()
     {
-        var stockless = OrderCredit.IssuerStock(LedgerId.New());
+        var stockless = new NewAccount(LedgerId.New(), OwnerKind.Issuer, LedgerId.New(), AccountCode.IssuerStock, AccountFlags.DebitsMustNotExceedCredits);
         Assert.All(await _db.Ledger.CreateAccountsAsync([stockless], Ct), r => Assert.True(r.IsCommitted()));
         var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 4) with { StockAccountId = stockless.Id });
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Meterai.Core.Channels;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
@@ -56,8 +57,9 @@ public sealed class PaymentsHarness : IAsyncDisposable
     public PaymentReconciler Reconciler => App.Services.GetRequiredService<PaymentReconciler>();
 
     /// <param name="settings">Server configuration (Payments:*) on top of the harness's.</param>
+    /// <param name="stock">Stamps minted into the issuer's stock to sell.</param>
     public static async Task<PaymentsHarness> StartAsync(FaultSettings? faults = null, IReadOnlyDictionary<string, string>? settings = null,
-        DatabaseBackend? backend = null)
+        DatabaseBackend? backend = null, long stock = 100_000)
     {
         var folder = Directory.CreateTempSubdirectory("meterai-payments-").FullName;
         var sandbox = await PaySimServer.StartAsync(new PaySimOptions
@@ -81,7 +83,6 @@ public sealed class PaymentsHarness : IAsyncDisposable
             ["Payments:Provider:BaseUrl"] = sandbox.BaseAddress.ToString(),
             ["Payments:Provider:ServerKey"] = ServerKey,
             ["Payments:Provider:Name"] = "paysim",
-            ["Payments:IssuerId"] = Sales.IssuerId.ToString(),
             ["Payments:DefaultServiceFee"] = "1500",
             ["Payments:Reconciliation:IntervalSeconds"] = "0.2",
             ["Payments:Reconciliation:PendingCheckAfterSeconds"] = "600",
@@ -102,18 +103,18 @@ public sealed class PaymentsHarness : IAsyncDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         var harness = new PaymentsHarness(folder, sandbox, app);
         await harness.Sim.SetNotifyUrlAsync(new Uri(new Uri(app.Urls.First()), NotificationEndpoint.Path), TestContext.Current.CancellationToken);
-        await Sales.MintStockAsync(harness.Database.Ledger, 100_000);
+        if (stock > 0) await Sales.MintStockAsync(harness.Database.Ledger, stock);
         return harness;
     }
 
     /// <summary>Places an order through the service (as the HTTP layer would), asserting it was charged.</summary>
     public async Task<Order> PlaceAsync(int quantity = 1, Buyer? buyer = null, string? key = null)
     {
-        var placed = await Service.PlaceAsync(new OrderRequest(buyer ?? Buyer.Applicant(LedgerId.New()), null, quantity, PaymentMethod.Qris, null, key),
-            TestContext.Current.CancellationToken);
+        var placed = await Service.PlaceAsync(new OrderRequest(buyer ?? Buyer.Applicant(LedgerId.New()), Channel.DirectId, quantity, PaymentMethod.Qris, null,
+            key ?? Guid.NewGuid().ToString()), TestContext.Current.CancellationToken);
         Assert.True(placed.IsOk, placed.Error?.ToString());
-        Assert.Equal(OrderState.PendingPayment, placed.Value.State);
-        return placed.Value;
+        Assert.Equal(OrderState.PendingPayment, placed.Value.Order.State);
+        return placed.Value.Order;
     }
 
     public async Task<Order> OrderAsync(OrderId id) => (await Orders.GetAsync(id, TestContext.Current.CancellationToken))!;

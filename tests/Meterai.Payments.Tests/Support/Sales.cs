@@ -1,4 +1,5 @@
 using Meterai.Core.Common;
+using Meterai.Core.Distribution;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
@@ -10,14 +11,13 @@ namespace Meterai.Payments.Tests.Support;
 public static class Sales
 {
     public const string Provider = "paysim";
-    public static readonly UInt128 IssuerId = 77;
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Creates the issuer's stock account and mints <paramref name="stamps"/> into it (idempotent per call id).</summary>
     public static async Task MintStockAsync(ILedgerStore ledger, long stamps)
     {
-        var stock = OrderCredit.IssuerStock(IssuerId);
+        var stock = QuotaAccounts.IssuerStock;
         Assert.All(await ledger.CreateAccountsAsync([stock], Ct), r => Assert.True(r.IsCommitted()));
         var result = await ledger.CreateTransfersAsync([new Transfer(LedgerId.New(), SystemAccounts.Minted.Id, stock.Id, stamps, TransferCode.Mint)], Ct);
         Assert.Equal(TransferResult.Ok, result[0]);
@@ -26,8 +26,8 @@ public static class Sales
     public static NewOrder NewOrder(IClock clock, Buyer? buyer = null, int quantity = 2, long fee = 1_500, string? key = null, TimeSpan? expiry = null)
     {
         var now = clock.UtcNow;
-        return new NewOrder(OrderId.New(), buyer ?? Buyer.Applicant(LedgerId.New()), null, quantity, UnitPrice.WithFee(new Rupiah(fee)), PaymentMethod.Qris, null,
-            key, OrderCredit.IssuerStock(IssuerId).Id, now, now + (expiry ?? TimeSpan.FromMinutes(15)), now + TimeSpan.FromMinutes(3));
+        return new NewOrder(OrderId.New(), buyer ?? Buyer.Applicant(LedgerId.New()), Meterai.Core.Channels.Channel.DirectId, quantity, UnitPrice.WithFee(new Rupiah(fee)), PaymentMethod.Qris, null,
+            key, QuotaAccounts.IssuerStock.Id, now, now + (expiry ?? TimeSpan.FromMinutes(15)), now + TimeSpan.FromMinutes(3));
     }
 
     /// <summary>Places an order the way the service does: the buyer's account first, then the order.</summary>

@@ -1,6 +1,6 @@
--- Selling quota (issue 5): orders, the payment inbox, refunds of unused stamps, payment events, worker leases and
--- per-channel prices. The rules live in Meterai.Core.Orders (OrderRules); the constraints and triggers here are the
--- last line of defence. Enumerations are small integers whose values never change:
+-- Selling quota (issue 5): orders, the payment inbox, refunds of unused stamps, payment events and worker leases.
+-- The rules live in Meterai.Core.Orders (OrderRules); the constraints and triggers here are the last line of defence.
+-- Enumerations are small integers whose values never change:
 --   orders.state 1 created, 2 pending_payment, 3 paid, 4 fulfilled, 5 expired, 6 refunded
 --   method 0 qris, 1 va; buyer_kind 1 applicant, 2 channel
 --   provider status (TransactionStatus) 0 pending, 1 capture, 2 settlement, 3 deny, 4 cancel, 5 expire, 6 partial_refund, 7 refund
@@ -156,11 +156,4 @@ CREATE TABLE payment_leases (
     holder            text        NOT NULL,
     until             timestamptz NOT NULL,
     last_completed_at timestamptz
-);
-
--- The operator's service fee per channel (the default comes from configuration).
-CREATE TABLE channel_prices (
-    channel_id  uuid        PRIMARY KEY,
-    service_fee bigint      NOT NULL CHECK (service_fee >= 0),
-    updated_at  timestamptz NOT NULL
 );

@@ -1,6 +1,6 @@
--- Selling quota (issue 5): orders, the payment inbox, refunds of unused stamps, payment events, worker leases and
--- per-channel prices. The rules live in Meterai.Core.Orders (OrderRules); the constraints and triggers here are the
--- last line of defence. Enumerations as in the PostgreSQL migration of the same number.
+-- Selling quota (issue 5): orders, the payment inbox, refunds of unused stamps, payment events and worker leases.
+-- The rules live in Meterai.Core.Orders (OrderRules); the constraints and triggers here are the last line of defence.
+-- Enumerations as in the PostgreSQL migration of the same number.
 
 CREATE TABLE orders (
     id                 TEXT    PRIMARY KEY
@@ -154,10 +154,4 @@ CREATE TABLE payment_leases (
     holder            TEXT    NOT NULL,
     until             INTEGER NOT NULL,
     last_completed_at INTEGER
-) WITHOUT ROWID;
-
-CREATE TABLE channel_prices (
-    channel_id  BLOB    PRIMARY KEY,
-    service_fee INTEGER NOT NULL CHECK (service_fee >= 0),
-    updated_at  INTEGER NOT NULL
 ) WITHOUT ROWID;

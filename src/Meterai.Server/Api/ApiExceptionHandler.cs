@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Meterai.Server.Api;
+
+/// <summary>
+/// Turns exceptions into problem details: malformed requests the framework rejects (bad JSON, a body over the
+/// limit, a wrong content type) get their 4xx and a code; anything else is a 500 <c>internal_error</c> that names
+/// the correlation id and never shows a stack trace.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client went away: nobody to answer
+        }
+
+        var (status, code, detail) = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (413, "request_too_large", "the request body is larger than this endpoint accepts"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                (415, "unsupported_media_type", "this endpoint expects another content type"),
+            BadHttpRequestException { InnerException: JsonException } => (400, "invalid_json", "the request body is not valid JSON for this endpoint"),
+            BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message),
+            _ => (500, "internal_error", $"something went wrong on our side; quote correlation id {context.TraceIdentifier}"),
+        };
+        if (status >= 500) logger.LogError(exception, "unhandled exception");
+        else logger.LogInformation("request refused: {code}: {message}", code, exception.Message);
+
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), Detail = detail, Type = ApiProblem.TypeFor(status) };
+        problem.Extensions["code"] = code;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+}

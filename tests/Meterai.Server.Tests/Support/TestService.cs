@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Meterai.Core.Common;
+using Meterai.Core.Identity;
+using Meterai.Storage;
+using Meterai.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meterai.Server.Tests.Support;
+
+/// <summary>
+/// The real service on real Kestrel (loopback, free port) over one of the test database backends, with a recording
+/// one-time code sender. Start several on the same backend to get several nodes.
+/// </summary>
+public sealed class TestService : IAsyncDisposable
+{
+    /// <summary>Low enough to keep the suite quick; the hashing itself is tested with its own parameters.</summary>
+    public const int TestPasswordIterations = 5_000;
+
+    private TestService(WebApplication app, RecordingCodeSender codes, string dataDirectory)
+    {
+        App = app;
+        Codes = codes;
+        DataDirectory = dataDirectory;
+        Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(100) };
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Http { get; }
+
+    public RecordingCodeSender Codes { get; }
+
+    /// <summary>The node's data folder (development keys, stamped files).</summary>
+    public string DataDirectory { get; }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public MeteraiDatabase Database => Service<MeteraiDatabase>();
+
+    public static async Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings)
+    {
+        var options = await backend.OptionsAsync();
+        var data = dataDirectory ?? (options.Provider == DatabaseProvider.Sqlite ? options.DataDirectory : Path.Combine(Path.GetTempPath(), "meterai-node-" + Guid.NewGuid().ToString("N")));
+        var args = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0",
+            $"--Database:Provider={options.Provider.Name()}",
+            $"--Database:DataDirectory={data}",
+            $"--Identity:PasswordIterations={TestPasswordIterations}",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        if (options.Provider == DatabaseProvider.Postgres) args.Add($"--Database:ConnectionString={options.ConnectionString}");
+        args.AddRange(settings.Select(s => "--" + s));
+        var codes = new RecordingCodeSender();
+        var app = ServerHost.Build([.. args], services => services.AddSingleton<IOneTimeCodeSender>(codes));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new TestService(app, codes, data);
+    }
+
+    /// <summary>Creates an operator directly in the database (what `meterai operator add` does) and logs it in over HTTP.</summary>
+    public async Task<string> OperatorTokenAsync(params string[] roles)
+    {
+        var email = $"op.{Guid.NewGuid():N}@meterai.id";
+        const string password = "operator-password-1";
+        var access = new OperatorAccess(Database.Operators, Database.LoginThrottle, new PasswordHasher(TestPasswordIterations), new IdentitySettings(), SystemClock.Instance);
+        var created = await access.CreateAsync(email, roles, password);
+        Assert.True(created.IsOk, created.Error?.ToString());
+        var token = await PostJsonAsync("/api/v1/auth/operator/login", new { email, password });
+        return token.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>Registers an applicant and completes the code step; returns (token, applicant id).</summary>
+    public async Task<(string Token, string Id)> ApplicantAsync(string? contact = null, string password = "kata-sandi-panjang")
+    {
+        contact ??= $"pelamar.{Guid.NewGuid():N}@contoh.id";
+        var sent = await PostJsonAsync("/api/v1/applicants", new { contact, password });
+        var code = Codes.LastCodeFor(contact.ToLowerInvariant());
+        var token = await PostJsonAsync("/api/v1/auth/applicant/code", new { challenge_id = sent.GetProperty("challenge_id").GetString(), code });
+        return (token.GetProperty("access_token").GetString()!, sent.GetProperty("applicant_id").GetString()!);
+    }
+
+    /// <summary>POSTs JSON and returns the answer's JSON, failing the test on a non-success status.</summary>
+    public async Task<JsonElement> PostJsonAsync(string path, object body, string? token = null, string? idempotencyKey = null)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Post, path, body, token, idempotencyKey);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path, string? token = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<HttpResponseMessage> SendJsonAsync(HttpMethod method, string path, object? body, string? token = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
+    }
+}
+
+public static class ProblemAssert
+{
+    /// <summary>Asserts an RFC 9457 problem with this status and code, and returns its body.</summary>
+    public static async Task<JsonElement> IsAsync(HttpResponseMessage response, int status, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(status == (int)response.StatusCode, $"expected {status} {code}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal(code, body.GetProperty("code").GetString());
+        Assert.Equal(status, body.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("correlation_id").GetString()));
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal); // never a stack trace
+        return body;
+    }
+}
