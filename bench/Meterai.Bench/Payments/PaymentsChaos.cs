@@ -23,9 +23,11 @@ public sealed class PaymentsChaos(PaymentsChaosOptions options, IChaosServer ser
 {
     private readonly ConcurrentBag<string> _failures = [];
     private readonly ConcurrentDictionary<string, ChaosBuyer> _orders = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Task> _latePayers = [];
     private int _payments;
     private int _refused;
     private int _kills;
+    private int _ordersAtFirstKill = -1;
 
     public async Task<PaymentsChaosReport> RunAsync(IReadOnlyList<ChaosBuyer> buyers, CancellationToken cancellationToken)
     {
@@ -37,7 +39,14 @@ public sealed class PaymentsChaos(PaymentsChaosOptions options, IChaosServer ser
         var random = new Random(options.Seed);
         var plans = buyers.Select((b, i) => (Buyer: b, Index: i, Quantity: random.Next(1, options.MaxQuantity + 1), Roll: random.NextDouble())).ToList();
         await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-            async (plan, ct) => await BuyAsync(http, plan.Buyer, plan.Index, plan.Quantity, plan.Roll, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (plan, ct) =>
+            {
+                // Arrivals spread evenly over the window (in order, so a waiting slot never holds up an earlier buyer).
+                var startAt = options.ArrivalWindow * plan.Index / Math.Max(1, buyers.Count) - total.Elapsed;
+                if (startAt > TimeSpan.Zero) await Task.Delay(startAt, ct).ConfigureAwait(false);
+                await BuyAsync(http, plan.Buyer, plan.Index, plan.Quantity, plan.Roll, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        await Task.WhenAll(_latePayers).ConfigureAwait(false);
         var buyingTook = total.Elapsed;
         await buying.CancelAsync().ConfigureAwait(false);
         await killer.ConfigureAwait(false);
@@ -58,8 +67,12 @@ public sealed class PaymentsChaos(PaymentsChaosOptions options, IChaosServer ser
         if (roll < options.NeverPay) return;
         if (roll < options.NeverPay + options.PayAfterExpiry)
         {
-            await Task.Delay(options.OrderExpiry + TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
-            await PayAsync(orderId, ct).ConfigureAwait(false);
+            // Comes back after the order expired: waits outside the buyers' slots.
+            _latePayers.Add(Task.Run(async () =>
+            {
+                await Task.Delay(options.OrderExpiry + TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+                await PayAsync(orderId, ct).ConfigureAwait(false);
+            }, ct));
             return;
         }
 
@@ -135,7 +148,7 @@ public sealed class PaymentsChaos(PaymentsChaosOptions options, IChaosServer ser
             {
                 await Task.Delay(options.KillEvery, ct).ConfigureAwait(false);
                 server.Kill();
-                Interlocked.Increment(ref _kills);
+                if (Interlocked.Increment(ref _kills) == 1) _ordersAtFirstKill = _orders.Count;
                 await log.WriteLineAsync($"[chaos] server killed (SIGKILL) #{_kills} with {_orders.Count} orders placed, {_payments} payments made").ConfigureAwait(false);
                 await Task.Delay(options.DownFor, CancellationToken.None).ConfigureAwait(false);
                 await server.StartAgainAsync(CancellationToken.None).ConfigureAwait(false);
@@ -220,6 +233,7 @@ public sealed class PaymentsChaos(PaymentsChaosOptions options, IChaosServer ser
             OrdersPlaced = _orders.Count,
             OrderFailures = [.. _failures],
             Kills = _kills,
+            OrdersAtFirstKill = _ordersAtFirstKill,
             PaymentsMade = _payments,
             PaymentsRefused = _refused,
             SettledByProvider = books.Paid.Count,

@@ -7,13 +7,15 @@ namespace Meterai.Bench.Payments;
 /// <param name="KillEvery">Pause between a restart and the next kill.</param>
 /// <param name="OrderExpiry">The server's order expiry (late payers wait this long before trying to pay).</param>
 /// <param name="ConvergeWithin">Longest wait, after the buyers are done, for reconciliation to settle everything.</param>
+/// <param name="ArrivalWindow">Buyers arrive evenly over this long, so that the kills land while orders are placed and paid.</param>
 public sealed record PaymentsChaosOptions(
     int Buyers,
     int Concurrency,
     int Kills,
     TimeSpan KillEvery,
     TimeSpan OrderExpiry,
-    TimeSpan ConvergeWithin)
+    TimeSpan ConvergeWithin,
+    TimeSpan ArrivalWindow)
 {
     /// <summary>Share of buyers who never pay (their orders expire).</summary>
     public double NeverPay { get; init; } = 0.10;

@@ -9,6 +9,7 @@ public sealed record PaymentsChaosReport
     public required int OrdersPlaced { get; init; }
     public required IReadOnlyList<string> OrderFailures { get; init; }
     public required int Kills { get; init; }
+    public required int OrdersAtFirstKill { get; init; }
     public required int PaymentsMade { get; init; }
     public required int PaymentsRefused { get; init; }
     public required int SettledByProvider { get; init; }
@@ -32,7 +33,7 @@ public sealed record PaymentsChaosReport
 
     public void Print(TextWriter output)
     {
-        output.WriteLine($"buyers: {Buyers:N0}; orders placed: {OrdersPlaced:N0} (failed: {OrderFailures.Count}); server killed (SIGKILL) and restarted: {Kills}");
+        output.WriteLine($"buyers: {Buyers:N0}; orders placed: {OrdersPlaced:N0} (failed: {OrderFailures.Count}); server killed (SIGKILL) and restarted: {Kills} (first kill after {OrdersAtFirstKill:N0} orders)");
         output.WriteLine($"payments: {PaymentsMade:N0} made, {PaymentsRefused:N0} refused by the provider (paid after expiry)");
         output.WriteLine($"settled by provider: {SettledByProvider:N0}");
         output.WriteLine($"credited: {Credited:N0}");
