@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Meterai.Core.Channels;
+using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
@@ -40,6 +41,8 @@ public sealed class PaymentsHarness : IAsyncDisposable
     }
 
     public PaySimServer Sandbox { get; }
+
+    public RecordingCodeSender Codes { get; private init; } = null!;
 
     public WebApplication App { get; }
 
@@ -99,9 +102,13 @@ public sealed class PaymentsHarness : IAsyncDisposable
         }
 
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
-        var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", .. config.Select(kv => $"--{kv.Key}={kv.Value}")]);
+        config.TryAdd("Identity:PasswordIterations", "1000");
+        config.TryAdd("Logging:LogLevel:Default", "Warning");
+        var codes = new RecordingCodeSender();
+        var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", .. config.Select(kv => $"--{kv.Key}={kv.Value}")],
+            services => services.AddSingleton<IOneTimeCodeSender>(codes));
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var harness = new PaymentsHarness(folder, sandbox, app);
+        var harness = new PaymentsHarness(folder, sandbox, app) { Codes = codes };
         await harness.Sim.SetNotifyUrlAsync(new Uri(new Uri(app.Urls.First()), NotificationEndpoint.Path), TestContext.Current.CancellationToken);
         if (stock > 0) await Sales.MintStockAsync(harness.Database.Ledger, stock);
         return harness;
@@ -164,6 +171,32 @@ public sealed class PaymentsHarness : IAsyncDisposable
         using var response = await Http.PostAsync(NotificationEndpoint.Path, new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Registers an applicant over the API and completes the code step: (token, applicant id).</summary>
+    public async Task<(string Token, string Id)> ApplicantAsync()
+    {
+        var contact = $"pembeli.{Guid.NewGuid():N}@contoh.id";
+        var sent = await SendAsync(HttpMethod.Post, "/api/v1/applicants", new { contact, password = "kata-sandi-panjang" });
+        Assert.True(sent.Status is >= 200 and < 300, sent.Body.ToString());
+        var token = await SendAsync(HttpMethod.Post, "/api/v1/auth/applicant/code",
+            new { challenge_id = sent.Body.GetProperty("challenge_id").GetString(), code = Codes.LastCodeFor(contact) });
+        return (token.Body.GetProperty("access_token").GetString()!, sent.Body.GetProperty("applicant_id").GetString()!);
+    }
+
+    /// <summary>An operator with <paramref name="role"/>, created in the database as `meterai operator add` does, logged in over the API.</summary>
+    public Task<string> OperatorAsync(string role) => Meterai.Bench.Payments.ChannelBuyers.OperatorTokenAsync(Database, Http, role, TestContext.Current.CancellationToken);
+
+    /// <summary>Sends JSON (with a bearer token and an Idempotency-Key when given) and returns the status and the answer's JSON.</summary>
+    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body = null, string? token = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     public async Task<IReadOnlyList<StoredPaymentEvent>> EventsAsync(OrderId id) => await Orders.EventsAsync(id.Value, 100, TestContext.Current.CancellationToken);
