@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Meterai.Core.Common;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
 using Meterai.Server.Api;
