@@ -8,6 +8,7 @@ bench.Subcommands.Add(BenchStampCommand.Create());
 bench.Subcommands.Add(BenchFuzzCommand.Create());
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchLedgerCommand.Create());
+bench.Subcommands.Add(BenchPaymentsCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());

@@ -18,6 +18,8 @@ public static class PaySimHost
     public static WebApplication Build(PaySimOptions options, Action<ILoggingBuilder>? logging = null)
     {
         if (options.Validate() is { } invalid) throw new ArgumentException(invalid, nameof(options));
+        // The folder is the host's content root, which must exist before the builder looks at it (a fresh --data folder).
+        Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],

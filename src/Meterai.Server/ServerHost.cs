@@ -44,6 +44,7 @@ public static class ServerHost
         builder.Services.AddSingleton<ISerialStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Serials);
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddHostedService<PendingTransferSweeperService>();
+        builder.AddPayments();
         configureServices?.Invoke(builder.Services);
 
         builder.AddApiConventions();
@@ -66,6 +67,7 @@ public static class ServerHost
         app.MapDistributionEndpoints();
         app.MapStampingEndpoints();
         app.MapVerificationEndpoints();
+        app.MapPaymentEndpoints();
         return app;
     }
 }

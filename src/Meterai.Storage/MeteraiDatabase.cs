@@ -3,6 +3,7 @@ using Meterai.Core.Common;
 using Meterai.Core.Distribution;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
 using Meterai.Core.Serials;
 using Meterai.Core.Stamping;
 using Meterai.Storage.Migrations;
@@ -40,6 +41,8 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     public abstract IStampStore Stamps { get; }
 
     public abstract IChannelFundsStore ChannelFunds { get; }
+    /// <summary>Orders, the payment inbox, refunds and payment events (their credits run inside the ledger's batch flow).</summary>
+    public abstract IOrderStore Orders { get; }
 
     public static async Task<MeteraiDatabase> OpenAsync(DatabaseOptions options, CancellationToken cancellationToken = default)
     {
@@ -82,7 +85,8 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     {
         var ledger = await Ledger.AuditAsync(cancellationToken).ConfigureAwait(false);
         var serials = await Serials.AuditAsync(cancellationToken).ConfigureAwait(false);
-        return new AuditReport([.. ledger, .. serials]);
+        var orders = await Orders.AuditAsync(cancellationToken).ConfigureAwait(false);
+        return new AuditReport([.. ledger, .. serials, .. orders]);
     }
 
     public abstract ValueTask DisposeAsync();

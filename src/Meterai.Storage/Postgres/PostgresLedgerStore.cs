@@ -85,6 +85,17 @@ internal sealed class PostgresLedgerStore : ILedgerStore, IAsyncDisposable
             }
         }, cancellationToken);
 
+    /// <summary>
+    /// Applies one batch inside a transaction another store owns on <paramref name="conn"/> (BEGIN already sent): the
+    /// same flow, rules and lock order as the writer's batches (<see cref="LedgerBatchFlow"/>), with
+    /// <paramref name="finish"/>'s statements (ending with the owner's COMMIT) in the round trip of the ledger's writes.
+    /// The owner runs it under <see cref="PostgresRetry"/> and rolls back on an exception. Used by the order store so that
+    /// a payment's inbox row, its order and its credit commit together.
+    /// </summary>
+    internal Task<LedgerBatchOutcome> ApplyWithinAsync(NpgsqlConnection conn, IReadOnlyList<IReadOnlyList<Transfer>> requests,
+        Func<LedgerBatchOutcome, IEnumerable<NpgsqlBatchCommand>> finish, CancellationToken ct) =>
+        LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn, begun: true, finish), requests, TimeCodec.Truncate(_clock.UtcNow), ct);
+
     public async Task<IReadOnlyList<Account>> LookupAccountsAsync(IReadOnlyList<UInt128> ids, CancellationToken cancellationToken = default)
     {
         await using var cmd = _dataSource.CreateCommand($"SELECT {PostgresRows.AccountColumns} FROM accounts WHERE id = ANY($1)");

@@ -12,7 +12,14 @@ namespace Meterai.Storage.Postgres;
 /// locks, not the isolation level, make it correct: what the state machine read under the locks is still true when
 /// the writes land. BEGIN and COMMIT travel as statements of those batches instead of round trips of their own.
 /// </summary>
-internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, bool begun = false) : ILedgerTransaction
+/// <param name="begun">The caller already sent BEGIN on <paramref name="conn"/>.</param>
+/// <param name="finish">
+/// For a batch inside a transaction someone else owns (the order store's one transaction: inbox, order, credit): the
+/// statements that follow the ledger's writes in the same round trip, given what the batch decided. They replace the
+/// COMMIT, so the owner must end them with its own COMMIT (or commit later).
+/// </param>
+internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, bool begun = false, Func<LedgerBatchOutcome, IEnumerable<NpgsqlBatchCommand>>? finish = null)
+    : ILedgerTransaction
 {
     private const string LockTransfersSql = $"SELECT {PostgresRows.TransferColumns} FROM transfers WHERE id = ANY($1) ORDER BY id FOR UPDATE";
     private const string LockAccountsSql = $"SELECT {PostgresRows.AccountColumns} FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE";
@@ -93,7 +100,7 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, bool begu
         return (accounts, transfers);
     }
 
-    /// <summary>Writes the outcome and commits, in one round trip.</summary>
+    /// <summary>Writes the outcome and commits (or runs the owner's finishing statements), in one round trip.</summary>
     public async Task WriteAsync(LedgerBatchOutcome outcome, CancellationToken ct)
     {
         await using var batch = NewBatch();
@@ -119,7 +126,9 @@ internal sealed class PostgresLedgerTransaction(NpgsqlConnection conn, bool begu
         }
 
         // An error in any statement above makes the server skip the rest, COMMIT included: all or nothing.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        if (finish is null) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        else foreach (var command in finish(outcome)) batch.BatchCommands.Add(command);
+        if (batch.BatchCommands.Count == 0) return;
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using Meterai.Core.Common;
 using Meterai.Core.Distribution;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
 using Meterai.Core.Serials;
 using Meterai.Core.Stamping;
 using Meterai.Storage.Migrations;
@@ -29,6 +30,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
         TokenSigningKeys = new PostgresTokenSigningKeyStore(dataSource);
         Stamps = new PostgresStampStore(dataSource);
         ChannelFunds = new PostgresChannelFundsStore(dataSource);
+        Orders = new PostgresOrderStore(dataSource, _ledger, options.Clock);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
@@ -48,6 +50,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     public override ILoginThrottleStore LoginThrottle { get; }
 
     public override ITokenSigningKeyStore TokenSigningKeys { get; }
+    public override IOrderStore Orders { get; }
 
     public override IStampStore Stamps { get; }
 

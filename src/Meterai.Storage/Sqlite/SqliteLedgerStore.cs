@@ -58,6 +58,14 @@ internal sealed class SqliteLedgerStore : ILedgerStore, IAsyncDisposable
             return outcome.Results;
         }, ct);
 
+    /// <summary>
+    /// Applies one batch inside a write transaction another store owns (it must come from <see cref="SqliteConnections.WriteAsync{T}"/>
+    /// on the same file, the single writer): the same flow and rules as the writer's batches (<see cref="LedgerBatchFlow"/>).
+    /// Used by the order store so that a payment's inbox row, its order and its credit commit together.
+    /// </summary>
+    internal Task<LedgerBatchOutcome> ApplyWithinAsync(SqliteConnection conn, SqliteTransaction tx, IReadOnlyList<IReadOnlyList<Transfer>> requests, CancellationToken ct) =>
+        LedgerBatchFlow.ApplyAsync(new SqliteLedgerTransaction(conn, tx), requests, TimeCodec.Truncate(_clock.UtcNow), ct);
+
     public async Task<IReadOnlyList<Account>> LookupAccountsAsync(IReadOnlyList<UInt128> ids, CancellationToken cancellationToken = default)
     {
         await using var conn = await _db.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Meterai.Core.Common;
 using Meterai.Core.Distribution;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
 using Meterai.Core.Serials;
 using Meterai.Core.Stamping;
 using Meterai.Storage.Migrations;
@@ -29,6 +30,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         TokenSigningKeys = new SqliteTokenSigningKeyStore(connections);
         Stamps = new SqliteStampStore(connections);
         ChannelFunds = new SqliteChannelFundsStore(connections);
+        Orders = new SqliteOrderStore(connections, _ledger, options.Clock);
     }
 
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
@@ -48,6 +50,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     public override ILoginThrottleStore LoginThrottle { get; }
 
     public override ITokenSigningKeyStore TokenSigningKeys { get; }
+    public override IOrderStore Orders { get; }
 
     public override IStampStore Stamps { get; }
 

@@ -1,0 +1,330 @@
+using Meterai.Core.Common;
+using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
+using Meterai.Core.Payments;
+using Meterai.Payments.Tests.Support;
+using Meterai.Storage;
+using Meterai.TestSupport;
+using static Meterai.Payments.Tests.Support.Sales;
+
+namespace Meterai.Payments.Tests.Store;
+
+/// <summary>
+/// The order store's contract, run on both backends: the one transaction (inbox, order, credit), its refusals, replays
+/// from two nodes at once, paid-but-not-credited and its retry, late payments, refunds of unused stamps, claims and leases.
+/// </summary>
+public abstract class OrderStoreContract(DatabaseBackend backend) : IAsyncLifetime
+{
+    private MeteraiDatabase _db = null!;
+
+    protected DatabaseBackend Backend => backend;
+
+    public async ValueTask InitializeAsync()
+    {
+        _db = await backend.OpenAsync();
+        await MintStockAsync(_db.Ledger, 1_000_000);
+    }
+
+    public async ValueTask DisposeAsync() => await _db.DisposeAsync();
+
+    private IOrderStore Orders => _db.Orders;
+
+    [Fact]
+    public async Task An_order_is_recorded_before_any_charge_and_an_idempotency_key_returns_it()
+    {
+        var placed = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 3, fee: 2_000, key: "k-1"));
+        Assert.Equal(OrderState.Created, placed.State);
+        Assert.Equal(new Rupiah(36_000), placed.Total);
+        Assert.Equal(OrderCredit.TransferIdFor(placed.Id), placed.CreditTransferId);
+        Assert.Equal(placed, await Orders.GetAsync(placed.Id, Ct));
+
+        var again = await Orders.CreateAsync(NewOrder(SystemClock.Instance, placed.Buyer, quantity: 3, fee: 2_000, key: "k-1"), Ct);
+        Assert.Equal(placed.Id, again.Value.Id);
+        var other = await Orders.CreateAsync(NewOrder(SystemClock.Instance, placed.Buyer, quantity: 4, fee: 2_000, key: "k-1"), Ct);
+        Assert.Equal(OrderErrors.IdempotencyKeyReused, other.Error?.Code);
+        Assert.Single(await Orders.ListByBuyerAsync(placed.Buyer, 0, 10, Ct));
+        Assert.Equal(placed.Id, (await Orders.FindByIdempotencyKeyAsync(placed.Buyer, "k-1", Ct))?.Id);
+    }
+
+    [Fact]
+    public async Task A_confirmed_settlement_credits_once_in_the_same_transaction_as_the_inbox_row()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 5));
+        var charge = new OrderCharge("tx-1", "000201QR", null, null, new Uri("http://pay.example/x"), DateTimeOffset.UtcNow.AddMinutes(15));
+        var charged = await Orders.ApplyAsync(Report(order, TransactionStatus.Pending, source: ReportSource.Charge) with { Charge = charge }, Ct);
+        Assert.Equal(ReportVerdict.Applied, charged.Verdict);
+        Assert.Equal(OrderState.PendingPayment, charged.Order!.State);
+        Assert.Equal("000201QR", (await Orders.GetAsync(order.Id, Ct))!.Charge!.QrString);
+
+        var settled = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        Assert.Equal(ReportVerdict.Applied, settled.Verdict);
+        Assert.Equal(TransferResult.Ok, settled.Credit);
+        var stored = (await Orders.GetAsync(order.Id, Ct))!;
+        Assert.Equal(OrderState.Fulfilled, stored.State);
+        Assert.NotNull(stored.PaidAt);
+        Assert.NotNull(stored.FulfilledAt);
+        Assert.Equal(5, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+
+        // The same status again (a duplicate, or a replay): nothing more.
+        var again = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        Assert.Equal(ReportVerdict.Duplicate, again.Verdict);
+        Assert.Null(again.Credit);
+        Assert.Equal(5, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+
+        // An earlier status arriving late: recorded, changes nothing.
+        var stale = await Orders.ApplyAsync(Report(order, TransactionStatus.Capture), Ct);
+        Assert.Equal(ReportVerdict.Stale, stale.Verdict);
+        Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+
+        var inbox = await Orders.InboxAsync(order.Id, Ct);
+        Assert.Equal([TransactionStatus.Pending, TransactionStatus.Capture, TransactionStatus.Settlement], inbox.Select(i => i.Status).Order().ToArray());
+        Assert.Equal(ReportVerdict.Stale, inbox.Single(i => i.Status == TransactionStatus.Capture).Verdict);
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task Refusals_and_unconfirmed_credits_write_nothing()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance));
+        var unconfirmed = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement, confirmed: false, source: ReportSource.Notification), Ct);
+        Assert.Equal(ReportVerdict.NeedsConfirmation, unconfirmed.Verdict);
+        var wrongAmount = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement, amount: order.Total + new Rupiah(1)), Ct);
+        Assert.Equal(ReportVerdict.Refused, wrongAmount.Verdict);
+        Assert.Equal(PaymentErrors.AmountMismatch, wrongAmount.Code);
+        var unknown = await Orders.ApplyAsync(Report(order with { Id = OrderId.New() }, TransactionStatus.Settlement), Ct);
+        Assert.Equal(PaymentErrors.OrderUnknown, unknown.Code);
+        Assert.Null(unknown.Order);
+
+        Assert.Empty(await Orders.InboxAsync(order.Id, Ct));
+        Assert.Equal(OrderState.Created, (await Orders.GetAsync(order.Id, Ct))!.State);
+        Assert.False(await CreditExistsAsync(_db.Ledger, order));
+        Assert.Equal(0, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+
+        // Unpaid moves need no confirmation: a wrong one costs nothing (and a later payment is still credited).
+        var pending = await Orders.ApplyAsync(Report(order, TransactionStatus.Pending, confirmed: false, source: ReportSource.Notification), Ct);
+        Assert.Equal(OrderState.PendingPayment, pending.Order!.State);
+    }
+
+    [Fact]
+    public async Task The_same_settlement_replayed_from_two_nodes_at_once_credits_exactly_once()
+    {
+        await using var second = await backend.OpenAsync();
+        var orders = new List<Order>();
+        for (var i = 0; i < 8; i++) orders.Add(await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 1 + i % 3)));
+
+        // Every order's settlement applied 6 times from each node, all at once.
+        var attempts = orders.SelectMany(o => Enumerable.Range(0, 12).Select(k => (Order: o, Store: k % 2 == 0 ? _db.Orders : second.Orders))).ToList();
+        var results = await Task.WhenAll(attempts.Select(a => Task.Run(() => a.Store.ApplyAsync(Report(a.Order, TransactionStatus.Settlement), Ct))));
+
+        foreach (var order in orders)
+        {
+            var mine = results.Where(r => r.Order?.Id == order.Id).ToList();
+            Assert.Equal(1, mine.Count(r => r.Verdict == ReportVerdict.Applied));
+            Assert.Equal(11, mine.Count(r => r.Verdict == ReportVerdict.Duplicate));
+            Assert.Equal(order.Quantity, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+            Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+        }
+
+        Assert.Equal(0, (await Orders.HealthAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, Ct)).PaidNotCredited);
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task A_paid_order_the_stock_cannot_cover_stays_paid_and_visible_until_a_retry_credits_it()
+    {
+        var stockless = new NewAccount(LedgerId.New(), OwnerKind.Issuer, LedgerId.New(), AccountCode.IssuerStock, AccountFlags.DebitsMustNotExceedCredits);
+        Assert.All(await _db.Ledger.CreateAccountsAsync([stockless], Ct), r => Assert.True(r.IsCommitted()));
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 4) with { StockAccountId = stockless.Id });
+
+        var settled = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        Assert.Equal(ReportVerdict.Applied, settled.Verdict);
+        Assert.Equal(TransferResult.ExceedsCredits, settled.Credit);
+        var stored = (await Orders.GetAsync(order.Id, Ct))!;
+        Assert.Equal(OrderState.Paid, stored.State);
+        Assert.Equal("exceeds_credits", stored.CreditError);
+        Assert.Equal(1, (await Orders.HealthAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, Ct)).PaidNotCredited);
+        var audit = await _db.AuditAsync(Ct);
+        Assert.Contains(audit.Broken, b => b.Name == PaymentInvariant.PaidOrdersCredited);
+
+        Assert.Equal(ReportVerdict.Applied, (await Orders.RetryCreditAsync(order.Id, Ct)).Verdict);
+        Assert.Equal(OrderState.Paid, (await Orders.GetAsync(order.Id, Ct))!.State);
+
+        await _db.Ledger.CreateTransfersAsync([new Transfer(LedgerId.New(), SystemAccounts.Minted.Id, stockless.Id, 10, TransferCode.Mint)], Ct);
+        var retried = await Orders.RetryCreditAsync(order.Id, Ct);
+        Assert.Equal(TransferResult.Ok, retried.Credit);
+        Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+        Assert.Equal(4, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+        Assert.Equal(ReportVerdict.Duplicate, (await Orders.RetryCreditAsync(order.Id, Ct)).Verdict);
+        Assert.Equal(0, (await Orders.HealthAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, Ct)).PaidNotCredited);
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task A_payment_confirmed_after_the_order_expired_is_credited_as_a_late_payment()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 2));
+        Assert.Equal(OrderState.Expired, (await Orders.ApplyAsync(Report(order, TransactionStatus.Expire), Ct)).Order!.State);
+
+        var claimed = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement, confirmed: false, source: ReportSource.Notification), Ct);
+        Assert.Equal(ReportVerdict.NeedsConfirmation, claimed.Verdict);
+        Assert.Equal(PaymentErrors.StatusContradiction, claimed.Code);
+
+        var confirmed = await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement, source: ReportSource.Notification), Ct);
+        Assert.Equal(ReportVerdict.Applied, confirmed.Verdict);
+        Assert.Equal("late_payment", confirmed.Code);
+        var stored = (await Orders.GetAsync(order.Id, Ct))!;
+        Assert.Equal(OrderState.Fulfilled, stored.State);
+        Assert.True(stored.LatePayment);
+        Assert.NotNull(stored.ExpiredAt);
+        Assert.Equal(2, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task A_paid_order_never_lapses_even_when_the_provider_says_expire()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance));
+        await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        var expire = await Orders.ApplyAsync(Report(order, TransactionStatus.Expire), Ct);
+        Assert.Equal(ReportVerdict.Refused, expire.Verdict);
+        Assert.Equal(PaymentErrors.StatusContradiction, expire.Code);
+        Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+        Assert.Equal(order.Quantity, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+    }
+
+    [Fact]
+    public async Task A_refund_takes_back_only_unused_stamps_once_per_key()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 3, fee: 1_000));
+        Assert.Equal(OrderErrors.RefundNotAllowed, (await Orders.RefundAsync(new NewRefund(RefundIds.New(), order.Id, 1, null, null, DateTimeOffset.UtcNow), new Rupiah(11_000), Ct)).Error?.Code);
+        await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+
+        var key = RefundIds.For(order.Id, "client-key");
+        var first = await Orders.RefundAsync(new NewRefund(key, order.Id, 2, "not needed", "op-1", DateTimeOffset.UtcNow), new Rupiah(22_000), Ct);
+        Assert.True(first.IsOk, first.Error?.ToString());
+        Assert.Equal(RefundState.Reversed, first.Value.State);
+        Assert.Equal(1, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+        var reversal = Assert.Single(await _db.Ledger.LookupTransfersAsync([OrderCredit.RefundTransferIdFor(key)], Ct));
+        Assert.Equal((order.QuotaAccountId, SystemAccounts.Refunded.Id, 2L), (reversal.Transfer.DebitAccountId, reversal.Transfer.CreditAccountId, reversal.Transfer.Amount));
+
+        var replay = await Orders.RefundAsync(new NewRefund(key, order.Id, 2, "not needed", "op-1", DateTimeOffset.UtcNow), new Rupiah(22_000), Ct);
+        Assert.Equal(first.Value.Id, replay.Value.Id);
+        Assert.Equal(1, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
+        Assert.Equal(OrderErrors.RefundKeyReused, (await Orders.RefundAsync(new NewRefund(key, order.Id, 1, null, null, DateTimeOffset.UtcNow), new Rupiah(11_000), Ct)).Error?.Code);
+        Assert.Equal(OrderErrors.RefundExceedsOrder, (await Orders.RefundAsync(new NewRefund(RefundIds.New(), order.Id, 2, null, null, DateTimeOffset.UtcNow), new Rupiah(22_000), Ct)).Error?.Code);
+
+        // The last stamp is used: it can no longer be refunded.
+        Assert.Equal(TransferResult.Ok, (await _db.Ledger.CreateTransfersAsync([new Transfer(LedgerId.New(), order.QuotaAccountId, SystemAccounts.Consumed.Id, 1, TransferCode.Stamp)], Ct))[0]);
+        var used = await Orders.RefundAsync(new NewRefund(RefundIds.New(), order.Id, 1, null, null, DateTimeOffset.UtcNow), new Rupiah(11_000), Ct);
+        Assert.Equal(OrderErrors.QuotaAlreadyUsed, used.Error?.Code);
+        Assert.Single(await Orders.RefundsAsync(order.Id, Ct));
+        Assert.Equal(2, (await Orders.GetAsync(order.Id, Ct))!.RefundedQuantity);
+
+        var receipt = new RefundReceipt(order.Id.Value, key, new Rupiah(22_000), new Rupiah(22_000), TransactionStatus.PartialRefund, DateTimeOffset.UtcNow);
+        Assert.Equal(RefundState.Completed, (await Orders.CompleteRefundAsync(key, receipt, Ct)).State);
+        Assert.Equal(RefundState.Completed, (await Orders.CompleteRefundAsync(key, receipt, Ct)).State);
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task Refunding_every_stamp_moves_the_order_to_refunded()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 2));
+        await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        Assert.True((await Orders.RefundAsync(new NewRefund(RefundIds.New(), order.Id, 2, null, null, DateTimeOffset.UtcNow), order.Total, Ct)).IsOk);
+        var stored = (await Orders.GetAsync(order.Id, Ct))!;
+        Assert.Equal(OrderState.Refunded, stored.State);
+        Assert.NotNull(stored.RefundedAt);
+        // The provider's own notification of that refund changes nothing more.
+        Assert.Equal(OrderState.Refunded, (await Orders.ApplyAsync(Report(order, TransactionStatus.Refund), Ct)).Order!.State);
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task Two_nodes_claiming_due_orders_at_once_get_disjoint_sets_and_a_lease()
+    {
+        await using var second = await backend.OpenAsync();
+        var now = DateTimeOffset.UtcNow;
+        var placed = new List<Order>();
+        for (var i = 0; i < 30; i++) placed.Add(await PlaceAsync(_db, NewOrder(SystemClock.Instance) with { FirstCheckAt = now.AddSeconds(-1) }));
+        var ids = placed.Select(o => o.Id).ToHashSet();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(k => Task.Run(() => (k % 2 == 0 ? _db.Orders : second.Orders).ClaimDueAsync(now, 7, TimeSpan.FromMinutes(1), Ct))));
+        var mine = claims.SelectMany(c => c).Where(o => ids.Contains(o.Id)).ToList();
+        Assert.Equal(mine.Count, mine.Select(o => o.Id).Distinct().Count());
+        Assert.All(mine, o => Assert.Equal(1, o.Checks));
+        Assert.All(mine, o => Assert.True(o.NextCheckAt > now.AddSeconds(50)));
+
+        // Once the lease ran out (or was rescheduled), they are due again.
+        var rest = await _db.Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(ids.Count, mine.Count + rest.Count(o => ids.Contains(o.Id)));
+        Assert.DoesNotContain(await _db.Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => ids.Contains(o.Id));
+        await _db.Orders.RescheduleAsync(placed[0].Id, now.AddSeconds(-5), Ct);
+        Assert.Contains(await second.Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == placed[0].Id);
+
+        // A fulfilled order is never due.
+        await Orders.ApplyAsync(Report(placed[1], TransactionStatus.Settlement), Ct);
+        await _db.Orders.RescheduleAsync(placed[1].Id, now.AddSeconds(-5), Ct);
+        Assert.DoesNotContain(await _db.Orders.ClaimDueAsync(now.AddHours(1), 1000, TimeSpan.FromMinutes(1), Ct), o => o.Id == placed[1].Id);
+    }
+
+    [Fact]
+    public async Task A_lease_is_held_by_one_node_until_it_runs_out()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var name = "lease-" + Guid.NewGuid().ToString("N");
+        Assert.True(await Orders.TryAcquireLeaseAsync(name, "a", now, TimeSpan.FromMinutes(5), Ct));
+        Assert.False(await Orders.TryAcquireLeaseAsync(name, "b", now.AddMinutes(1), TimeSpan.FromMinutes(5), Ct));
+        await Orders.CompleteLeaseAsync(name, "a", now.AddMinutes(1), now.AddMinutes(60), Ct);
+        Assert.False(await Orders.TryAcquireLeaseAsync(name, "b", now.AddMinutes(30), TimeSpan.FromMinutes(5), Ct));
+        Assert.True(await Orders.TryAcquireLeaseAsync(name, "b", now.AddMinutes(61), TimeSpan.FromMinutes(5), Ct));
+        var lease = (await Orders.HealthAsync(now, now, Ct)).Workers.Single(w => w.Name == name);
+        Assert.Equal("b", lease.Holder);
+    }
+
+    [Fact]
+    public async Task Events_are_kept_with_their_reason_and_deduplicated_by_key()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var orderId = "MTR-UNKNOWN-" + Guid.NewGuid().ToString("N")[..8];
+        await Orders.RecordEventAsync(new PaymentEvent(at, "notification", "signature_invalid", "forged", orderId), Ct);
+        await Orders.RecordEventAsync(new PaymentEvent(at, "settlement_report", "order_unknown", "x", orderId, DedupeKey: "d:" + orderId), Ct);
+        await Orders.RecordEventAsync(new PaymentEvent(at, "settlement_report", "order_unknown", "x", orderId, DedupeKey: "d:" + orderId), Ct);
+        var events = await Orders.EventsAsync(orderId, 10, Ct);
+        Assert.Equal(["order_unknown", "signature_invalid"], events.Select(e => e.Event.Code).ToArray());
+        Assert.True((await Orders.HealthAsync(at, at, Ct)).EventsLastDayByCode["signature_invalid"] >= 1);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_state_going_backwards_and_edits_of_the_inbox()
+    {
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance));
+        await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => backend.ExecuteRawAsync($"UPDATE orders SET state = 2 WHERE id = '{order.Id}'"));
+        await Assert.ThrowsAnyAsync<Exception>(() => backend.ExecuteRawAsync($"UPDATE orders SET quantity = 99 WHERE id = '{order.Id}'"));
+        await Assert.ThrowsAnyAsync<Exception>(() => backend.ExecuteRawAsync($"DELETE FROM payment_inbox WHERE order_id = '{order.Id}'"));
+        await Assert.ThrowsAnyAsync<Exception>(() => backend.ExecuteRawAsync($"DELETE FROM orders WHERE id = '{order.Id}'"));
+        Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task The_audit_notices_an_order_marked_fulfilled_without_its_credit()
+    {
+        // Its own database: the broken row would fail every other test's audit.
+        await using var own = backend.Provider == DatabaseProvider.Postgres ? (DatabaseBackend)new PostgresBackend() : new SqliteBackend();
+        await using var db = await own.OpenAsync();
+        await MintStockAsync(db.Ledger, 10);
+        var order = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+        await db.Orders.ApplyAsync(Report(order, TransactionStatus.Pending), Ct);
+        await AssertAuditHoldsAsync(db);
+        var fake = own.Provider == DatabaseProvider.Postgres ? "now()" : "1";
+        Assert.Equal(1, await own.ExecuteRawAsync($"UPDATE orders SET state = 4, paid_at = {fake}, fulfilled_at = {fake} WHERE id = '{order.Id}'"));
+        var audit = await db.AuditAsync(Ct);
+        Assert.Contains(audit.Broken, b => b.Name == PaymentInvariant.FulfilledOrdersCredited);
+        Assert.Contains(audit.Broken, b => b.Name == PaymentInvariant.PaidOrdersCredited);
+    }
+}
+
+public sealed class SqliteOrderStoreTests(SqliteBackend backend) : OrderStoreContract(backend), IClassFixture<SqliteBackend>;
+
+public sealed class PostgresOrderStoreTests(PostgresBackend backend) : OrderStoreContract(backend), IClassFixture<PostgresBackend>;
