@@ -38,6 +38,10 @@ public static class ApiConventions
             builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
         }
 
+        // The request log (RequestLogMiddleware) already says what ASP.NET Core's per-request lines say; three lines a
+        // request would cost more CPU than stamping at a rush. Logging:LogLevel:Microsoft.AspNetCore overrides this.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null) builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         // Binding failures (bad JSON, wrong content type) become exceptions, so the exception handler gives them a code.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
