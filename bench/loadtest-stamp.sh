@@ -7,14 +7,14 @@
 #   4. starts the server against it on a free loopback port, data (keys, files) in a temporary folder;
 #   5. runs `meterai loadtest stamp` (warm-up, then the measured phase) and prints the figures with the CPU time the
 #      server and PostgreSQL used; always stops the server and removes the cluster.
-# Knobs (environment): RATE (500), DURATION (60), WARMUP (20), CONNECTIONS (256), FILES (default: four corpus files),
+# Knobs (environment): RATE (500), DURATION (60), WARMUP (30), CONNECTIONS (256), FILES (default: four corpus files),
 # SERVER_ENV (extra KEY=VALUE settings for the server, space-separated).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RATE=${RATE:-500}
 DURATION=${DURATION:-60}
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-256}
 
 log() { printf '\033[1m[loadtest]\033[0m %s\n' "$*" >&2; }

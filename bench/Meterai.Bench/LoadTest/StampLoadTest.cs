@@ -18,7 +18,7 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
 {
     private static readonly TimeSpan LateThreshold = TimeSpan.FromMilliseconds(10);
 
-    private sealed record Outcome(bool Measured, bool Ok, string Code, double LatencyMs, long ResponseBytes);
+    private sealed record Outcome(bool Measured, bool Ok, string Code, double LatencyMs, long ResponseBytes, TimeSpan AnsweredAt);
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -119,7 +119,8 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
                     (ok, code, bytes) = (false, "connection_error:" + (e.HttpRequestError.ToString()), 0);
                 }
 
-                outcomes.Enqueue(new Outcome(measured, ok, code, (clock.Elapsed - due).TotalMilliseconds, bytes));
+                var answeredAt = clock.Elapsed;
+                outcomes.Enqueue(new Outcome(measured, ok, code, (answeredAt - due).TotalMilliseconds, bytes, answeredAt));
             }
             finally
             {
@@ -139,8 +140,12 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
         var okLatency = new LatencySummary(ok.Select(o => o.LatencyMs));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"measured: {measuredOutcomes.Count} requests in {span.TotalSeconds:0.0} s (scheduled {options.Duration.TotalSeconds:0} s + drain)"));
+        // Over the measured window or until the last measured answer, whichever is longer: a server that falls behind
+        // answers the same number of requests, only later, and must not be credited with the offered rate.
+        var lastAnswer = measuredOutcomes.Count == 0 ? warmupEnd : measuredOutcomes.Max(o => o.AnsweredAt);
+        var window = TimeSpan.FromTicks(Math.Max(options.Duration.Ticks, (lastAnswer - warmupEnd).Ticks));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"throughput: {ok.Count / options.Duration.TotalSeconds:0.0} stamps/s ok ({ok.Count} stamped, {measuredOutcomes.Count - ok.Count} errors)"));
+            $"throughput: {ok.Count / window.TotalSeconds:0.0} stamps/s ok over {window.TotalSeconds:0.0} s ({ok.Count} stamped, {measuredOutcomes.Count - ok.Count} errors; offered {options.Rate:0.#}/s)"));
         await output.WriteLineAsync($"latency (all, from scheduled start): {latency}");
         await output.WriteLineAsync($"latency (stamped):                   {okLatency}");
         var codes = measuredOutcomes.Where(o => !o.Ok).GroupBy(o => o.Code).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");

@@ -37,7 +37,9 @@ public sealed class StampFileStore
     public string OutputPath(UInt128 stampId, int attempt)
     {
         var hex = Hex(stampId);
-        return Path.Combine(_root, "stamps", hex[..2], hex[2..4], $"{hex}.{attempt.ToString(CultureInfo.InvariantCulture)}.pdf");
+        // 4,096 folders (256 × 16): all exist after a few thousand stamps, so a stamp creates one inode, not three; at
+        // a million stamps a day kept 72 h they hold under a thousand files each.
+        return Path.Combine(_root, "stamps", hex[..2], hex[2..3], $"{hex}.{attempt.ToString(CultureInfo.InvariantCulture)}.pdf");
     }
 
     public string JobInputPath(UInt128 stampId) => Path.Combine(_root, "jobs", Hex(stampId) + ".pdf");
