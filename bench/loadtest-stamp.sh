@@ -8,7 +8,7 @@
 #   5. runs `meterai loadtest stamp` (warm-up, then the measured phase) and prints the figures with the CPU time the
 #      server and PostgreSQL used; always stops the server and removes the cluster.
 # Knobs (environment): RATE (500), DURATION (60), WARMUP (30), CONNECTIONS (256), FILES (default: four corpus files),
-# SERVER_ENV (extra KEY=VALUE settings for the server, space-separated).
+# SERVER_ENV (extra KEY=VALUE settings for the server, space-separated), KEEP_SERVER_LOG (copy the server's log there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,6 +34,7 @@ cleanup() {
   local rc=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
   pg_throwaway_stop
+  [ -n "${KEEP_SERVER_LOG:-}" ] && cp "$WORK/server.log" "$KEEP_SERVER_LOG" 2>/dev/null
   rm -rf "$WORK"
   exit $rc
 }
@@ -80,5 +81,5 @@ awk -v s=$((S1 - S0)) -v p=$((P1 - P0)) -v t0="$T0" -v t1="$T1" -v hz="$TICKS" '
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 grep -c '"LogLevel":"Error"\|"LogLevel":"Critical"' "$WORK/server.log" | xargs -I{} echo "server errors logged: {}" || true
 # With SERVER_ENV="METERAI_Stamping__LogTimings=true": where each stamp's time went, per 10 s interval.
-grep -o 'stamp step averages: [^"]*' "$WORK/server.log" | tail -n 4 || true
+grep -o 'stamp step averages: [^"]*' "$WORK/server.log" | tail -n 12 || true
 exit $rc

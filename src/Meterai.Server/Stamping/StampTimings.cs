@@ -31,10 +31,19 @@ public sealed class StampTimings(IConfiguration configuration)
         return now;
     }
 
-    /// <summary>Averages per step since the last call (and resets them).</summary>
+    private TimeSpan _lastPause = GC.GetTotalPauseDuration();
+    private readonly int[] _lastCollections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    /// <summary>Averages per step since the last call (and resets them), then the runtime's side of the interval.</summary>
     public string Drain()
     {
         var b = new StringBuilder();
+        var pause = GC.GetTotalPauseDuration();
+        b.Append(CultureInfo.InvariantCulture,
+            $"gc pauses {(pause - _lastPause).TotalMilliseconds:0} ms (gen0 {GC.CollectionCount(0) - _lastCollections[0]}, gen1 {GC.CollectionCount(1) - _lastCollections[1]}, gen2 {GC.CollectionCount(2) - _lastCollections[2]}); ");
+        b.Append(CultureInfo.InvariantCulture, $"thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued; ");
+        _lastPause = pause;
+        for (var g = 0; g < 3; g++) _lastCollections[g] = GC.CollectionCount(g);
         for (var i = 0; i < Steps.Length; i++)
         {
             var ticks = Interlocked.Exchange(ref _ticks[i], 0);
