@@ -8,7 +8,7 @@
 #   5. runs `meterai loadtest stamp` (warm-up, then the measured phase) and prints the figures with the CPU time the
 #      server and PostgreSQL used; always stops the server and removes the cluster.
 # Knobs (environment): RATE (500), DURATION (60), WARMUP (30), CONNECTIONS (256), FILES (default: four corpus files),
-# SERVER_ENV (extra KEY=VALUE settings for the server, space-separated), KEEP_SERVER_LOG (copy the server's log there).
+# SERVER_ENV (extra KEY=VALUE settings for the server, space-separated), KEEP_SERVER_LOG (copy the server's log there), PG_SETTINGS (extra "-c name=value" for PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -41,7 +41,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pg_throwaway_start -c max_connections=200 -c shared_buffers=256MB || { log "FAILED: PostgreSQL could not be started"; exit 1; }
+# shellcheck disable=SC2086
+pg_throwaway_start -c max_connections=200 -c shared_buffers=256MB ${PG_SETTINGS:-} || { log "FAILED: PostgreSQL could not be started"; exit 1; }
 psql_() { "${PGRUN[@]}" "$PGBIN/psql" -h "$PGTMP" -p "$PGTMP_PORT" -U meterai -d postgres -Atc "$1"; }
 psql_ "CREATE DATABASE meterai" >/dev/null
 SETTINGS="fsync=$(psql_ 'show fsync'), synchronous_commit=$(psql_ 'show synchronous_commit'), full_page_writes=$(psql_ 'show full_page_writes')"
