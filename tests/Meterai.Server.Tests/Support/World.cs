@@ -1,3 +1,4 @@
+using Meterai.TestSupport;
 using System.Text.Json;
 using Meterai.Core.Identity;
 

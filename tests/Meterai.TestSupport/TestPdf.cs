@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Meterai.Server.Tests.Support;
+namespace Meterai.TestSupport;
 
 /// <summary>
 /// Small valid PDFs written by hand (tests must pass without the shared corpus): a catalog, a page tree, A4 pages

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace Meterai.Server.Tests.Support;
+namespace Meterai.TestSupport;
 
 /// <summary>Builds the multipart requests of POST /api/v1/stamps and /api/v1/verify as a client would send them.</summary>
 public static class StampClient
