@@ -77,6 +77,13 @@ set +e
 rc=$?
 set -e
 S1=$(cpu_of "$SERVER_PID"); P1=$(pg_cpu); T1=$(date +%s.%N)
+if [ -n "${PG_TOP_STATEMENTS:-}" ]; then
+  # Needs PG_SETTINGS="-c shared_preload_libraries=pg_stat_statements": where PostgreSQL's time went, by statement.
+  "${PGRUN[@]}" "$PGBIN/psql" -h "$PGTMP" -p "$PGTMP_PORT" -U meterai -d meterai -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  "${PGRUN[@]}" "$PGBIN/psql" -h "$PGTMP" -p "$PGTMP_PORT" -U meterai -d meterai -P pager=off -c \
+    "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${PG_TOP_STATEMENTS}"
+fi
 awk -v s=$((S1 - S0)) -v p=$((P1 - P0)) -v t0="$T0" -v t1="$T1" -v hz="$TICKS" 'BEGIN {
   w = t1 - t0; printf "cpu over the whole run (%.0f s, set-up included): server %.0f%% of one core, postgres %.0f%%\n", w, 100 * s / hz / w, 100 * p / hz / w }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -34,8 +34,9 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
         using var http = new HttpClient(handler) { BaseAddress = options.Url, Timeout = options.Timeout };
 
         var runId = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
-        var total = (long)Math.Ceiling(options.Rate * (options.Duration + options.Warmup).TotalSeconds);
-        await output.WriteLineAsync($"loadtest stamp: {options.Url} rate {options.Rate:0.#}/s, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s " +
+        var schedule = new ArrivalSchedule(options.Rate, options.Warmup, options.Duration);
+        var total = schedule.Total;
+        await output.WriteLineAsync($"loadtest stamp: {options.Url} rate {options.Rate:0.#}/s, warm-up {options.Warmup.TotalSeconds:0} s (ramping up from {options.Rate / 10:0.#}/s), measured {options.Duration.TotalSeconds:0} s " +
                                     $"({total} requests), {files.Count} file(s) averaging {files.Average(f => f.Bytes.Length) / 1024:0} KiB, ≤ {options.Connections} connections");
         await output.WriteLineAsync($"machine: {BenchInfo.Machine()}");
         var setupWatch = Stopwatch.StartNew();
@@ -48,7 +49,7 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
         var inFlight = 0L;
         var maxInFlight = 0L;
         var pending = new CountdownEvent(1);
-        var warmupEnd = options.Warmup;
+        var warmupEnd = schedule.WarmupEnd;
         var clock = Stopwatch.StartNew();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 
@@ -60,10 +61,10 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
             for (long i = 0; i < total && !ct.IsCancellationRequested;)
             {
                 var now = clock.Elapsed;
-                for (; i < total && TimeSpan.FromSeconds(i / options.Rate) <= now; i++)
+                for (; i < total && schedule.Due(i) <= now; i++)
                 {
                     var n = i;
-                    var due = TimeSpan.FromSeconds(i / options.Rate);
+                    var due = schedule.Due(i);
                     pending.AddCount();
                     ThreadPool.UnsafeQueueUserWorkItem(_ => _ = SendAsync(n, due), null);
                 }

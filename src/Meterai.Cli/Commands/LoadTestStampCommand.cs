@@ -22,7 +22,7 @@ internal static class LoadTestStampCommand
         var url = new Option<string>("--url") { Description = "the service's base address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var rate = new Option<double>("--rate") { Description = "requests started per second (open arrivals)", DefaultValueFactory = _ => 100 };
         var duration = new Option<double>("--duration") { Description = "measured seconds", DefaultValueFactory = _ => 60 };
-        var warmup = new Option<double>("--warmup") { Description = "unmeasured seconds at the same rate first", DefaultValueFactory = _ => 15 };
+        var warmup = new Option<double>("--warmup") { Description = "unmeasured seconds first, the rate ramping up from a tenth to the full rate", DefaultValueFactory = _ => 15 };
         var files = new Option<string[]>("--files") { Description = "PDFs to upload in turn (default: four corpus files under ../shared/corpus/public)", AllowMultipleArgumentsPerToken = true };
         var connections = new Option<int>("--connections") { Description = "most HTTP connections", DefaultValueFactory = _ => 256 };
         var applicants = new Option<int>("--applicants") { Description = "applicants the stamps are spread over", DefaultValueFactory = _ => 64 };

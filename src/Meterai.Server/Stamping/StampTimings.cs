@@ -6,8 +6,8 @@ namespace Meterai.Server.Stamping;
 
 /// <summary>
 /// Where a stamp's time goes, step by step (wall time per step, summed over all stamps): how the load figures in
-/// docs/benchmarks.md were taken apart. Off unless <c>Stamping:LogTimings=true</c>; then every 10 s the averages of
-/// the last interval are logged. Counting costs two timestamps and two interlocked adds per step.
+/// docs/benchmarks.md were taken apart. Off unless <c>Stamping:LogTimings=true</c>; then every 10 s (or
+/// <c>Stamping:LogTimingsSeconds</c>) the averages of the last interval are logged. Counting costs two timestamps and two interlocked adds per step.
 /// </summary>
 public sealed class StampTimings(IConfiguration configuration)
 {
@@ -18,6 +18,9 @@ public sealed class StampTimings(IConfiguration configuration)
     private readonly long[] _counts = new long[Steps.Length];
 
     public bool Enabled { get; } = configuration.GetValue("Stamping:LogTimings", false);
+
+    /// <summary>How often the averages are logged (<c>Stamping:LogTimingsSeconds</c>, default 10).</summary>
+    public double IntervalSeconds { get; } = configuration.GetValue("Stamping:LogTimingsSeconds", 10.0);
 
     public long Start() => Enabled ? Stopwatch.GetTimestamp() : 0;
 
@@ -67,7 +70,7 @@ internal sealed class StampTimingsLogger(StampTimings timings, ILogger<StampTimi
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!timings.Enabled) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.1, timings.IntervalSeconds)));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
