@@ -5,8 +5,11 @@ namespace Meterai.Pdf.Signing;
 /// <summary>The stable error codes of signing, timestamping and signature verification.</summary>
 public static class SigningErrors
 {
-    /// <summary>The signer's value (or a signature found in a document) does not verify with the certificate's key.</summary>
-    public const string SignatureInvalidCode = "signature_invalid";
+    /// <summary>
+    /// The signer's value does not verify with the certificate's key (a fault of the signer, never of the document; a
+    /// document's own invalid signature is a verification verdict, <c>VerificationErrors.SignatureInvalid</c>).
+    /// </summary>
+    public const string SignatureInvalidCode = "signer_signature_invalid";
 
     /// <summary>A timestamp token is malformed, over the wrong data, or its own signature does not verify.</summary>
     public const string TimestampInvalidCode = "timestamp_invalid";

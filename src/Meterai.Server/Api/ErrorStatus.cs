@@ -29,9 +29,18 @@ public static class ErrorStatus
         Register(StatusCodes.Status429TooManyRequests, IdentityErrors.TooManyAttempts, IdentityErrors.CodeAttemptsExhausted);
     }
 
+    /// <summary>
+    /// Says which status answers <paramref name="codes"/>. A code has one status everywhere, whichever area raises it:
+    /// registering it again with another status throws at start-up (two areas once answered a reused Idempotency-Key
+    /// with 409 and 422, and which one a client saw depended on the order the areas were registered in).
+    /// </summary>
     public static void Register(int status, params string[] codes)
     {
-        foreach (var code in codes) Statuses[code] = status;
+        foreach (var code in codes)
+        {
+            var registered = Statuses.GetOrAdd(code, status);
+            if (registered != status) throw new InvalidOperationException($"error code '{code}' is answered with {registered} already; it cannot also be {status}");
+        }
     }
 
     public static int For(string code) => Statuses.TryGetValue(code, out var status) ? status : StatusCodes.Status400BadRequest;

@@ -33,7 +33,7 @@ internal static class OrderEndpoints
             .Produces<OrderResponse>(StatusCodes.Status201Created).Produces<OrderResponse>()
             .Problems(400, OrderErrors.QuantityInvalid, OrderErrors.MethodInvalid, OrderErrors.BankInvalid, IdempotencyKey.Missing, IdempotencyKey.Invalid)
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden)
-            .Problems(409, OrderErrors.IdempotencyKeyReused, OrderErrors.OutOfStock, OrderErrors.OrderExpired)
+            .Problems(409, OrderErrors.OutOfStock, OrderErrors.OrderExpired).Problems(422, OrderErrors.IdempotencyKeyReused)
             .Problems(502, "provider_unauthorized", "provider_protocol_error", "provider_rejected").Problems(503, "provider_unavailable");
 
         orders.MapGet("", async (HttpContext http, IOrderStore store, int? offset, int? limit, CancellationToken ct) =>

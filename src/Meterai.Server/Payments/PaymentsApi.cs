@@ -114,7 +114,9 @@ internal static class PaymentsApi
             OrderErrors.IdempotencyKeyInvalid, PaymentErrors.MalformedNotification, "order_id_invalid", "state_invalid");
         ErrorStatus.Register(StatusCodes.Status403Forbidden, PaymentErrors.SignatureInvalid);
         ErrorStatus.Register(StatusCodes.Status404NotFound, OrderErrors.OrderNotFound);
-        ErrorStatus.Register(StatusCodes.Status409Conflict, OrderErrors.IdempotencyKeyReused, OrderErrors.OutOfStock, OrderErrors.OrderExpired,
+        // A reused Idempotency-Key with another body is 422 everywhere in the API (the stamps and distribution areas too).
+        ErrorStatus.Register(StatusCodes.Status422UnprocessableEntity, OrderErrors.IdempotencyKeyReused);
+        ErrorStatus.Register(StatusCodes.Status409Conflict, OrderErrors.OutOfStock, OrderErrors.OrderExpired,
             OrderErrors.RefundNotAllowed, OrderErrors.RefundExceedsOrder, OrderErrors.QuotaAlreadyUsed, OrderErrors.RefundKeyReused,
             PaymentErrors.OrderIdConflict, PaymentErrors.TransactionExpired, PaymentErrors.RefundNotAllowed, PaymentErrors.RefundExceedsAmount,
             PaymentErrors.RefundKeyConflict);

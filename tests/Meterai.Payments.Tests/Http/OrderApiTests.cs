@@ -42,7 +42,7 @@ public sealed class OrderApiTests : IAsyncLifetime
         var again = await _h.SendAsync(HttpMethod.Post, "/api/v1/orders", order, token, "a-1");
         Assert.Equal((200, id), (again.Status, again.Body.GetProperty("id").GetString()));
         var reused = await _h.SendAsync(HttpMethod.Post, "/api/v1/orders", new { quantity = 3, method = "qris" }, token, "a-1");
-        Assert.Equal((409, OrderErrors.IdempotencyKeyReused), (reused.Status, reused.Body.GetProperty("code").GetString()));
+        Assert.Equal((422, OrderErrors.IdempotencyKeyReused), (reused.Status, reused.Body.GetProperty("code").GetString()));
 
         // Someone else's order does not exist for them.
         var (stranger, _) = await _h.ApplicantAsync();

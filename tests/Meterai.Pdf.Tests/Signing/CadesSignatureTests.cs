@@ -123,10 +123,10 @@ public class CadesSignatureTests
 
         var result = profile.Complete(prepared, signature);
         Assert.False(result.IsOk);
-        Assert.Equal("signature_invalid", result.Error!.Code);
+        Assert.Equal("signer_signature_invalid", result.Error!.Code);
 
         var other = profile.Prepare(SHA256.HashData("another document"u8));
-        Assert.Equal("signature_invalid", profile.Complete(other, signer.SignDigest(prepared.DigestToSign.Span)).Error!.Code);
+        Assert.Equal("signer_signature_invalid", profile.Complete(other, signer.SignDigest(prepared.DigestToSign.Span)).Error!.Code);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public static class VerificationErrors
     public const string DigestMismatch = "digest_mismatch";
 
     /// <summary>The signature value does not verify with the signer certificate's key.</summary>
-    public const string SignatureInvalid = SigningErrors.SignatureInvalidCode;
+    public const string SignatureInvalid = "signature_invalid";
 
     /// <summary>A digest or signature algorithm we do not check (MD5, DSA, PSS with unusual parameters …).</summary>
     public const string UnsupportedAlgorithm = "unsupported_algorithm";
