@@ -35,6 +35,7 @@ public sealed class StampTimings(IConfiguration configuration)
     }
 
     private TimeSpan _lastPause = GC.GetTotalPauseDuration();
+    private long _lastAllocated = GC.GetTotalAllocatedBytes();
     private readonly int[] _lastCollections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     /// <summary>Averages per step since the last call (and resets them), then the runtime's side of the interval.</summary>
@@ -45,6 +46,10 @@ public sealed class StampTimings(IConfiguration configuration)
         b.Append(CultureInfo.InvariantCulture,
             $"gc pauses {(pause - _lastPause).TotalMilliseconds:0} ms (gen0 {GC.CollectionCount(0) - _lastCollections[0]}, gen1 {GC.CollectionCount(1) - _lastCollections[1]}, gen2 {GC.CollectionCount(2) - _lastCollections[2]}); ");
         b.Append(CultureInfo.InvariantCulture, $"thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued; ");
+        var allocated = GC.GetTotalAllocatedBytes();
+        var answered = Interlocked.Read(ref _counts[Step.Answer]);
+        if (answered > 0) b.Append(CultureInfo.InvariantCulture, $"allocated {(allocated - _lastAllocated) / answered / 1024.0:0} KiB per answered stamp (whole process); ");
+        _lastAllocated = allocated;
         _lastPause = pause;
         for (var g = 0; g < 3; g++) _lastCollections[g] = GC.CollectionCount(g);
         for (var i = 0; i < Steps.Length; i++)
