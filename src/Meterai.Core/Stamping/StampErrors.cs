@@ -12,4 +12,5 @@ public static class StampErrors
     public const string ReservationExpired = "reservation_expired";
     public const string JobFailed = "job_failed";
     public const string DocumentTypeUnknown = "document_type_unknown";
+    public const string Busy = "stamping_busy";
 }

@@ -22,7 +22,24 @@ internal static class StampEndpoints
             .AllowAnonymous()
             .WithSummary("The document types a stamp can name (code, Bahasa Indonesia, English)");
 
-        api.MapPost("/stamps", (HttpContext http, StampService service, CancellationToken ct) => service.StampAsync(http, ct))
+        api.MapPost("/stamps", async (HttpContext http, StampService service, StampAdmission admission, CancellationToken ct) =>
+            {
+                if (!admission.TryEnter())
+                {
+                    return ApiProblem.WithRetryAfter(ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, StampErrors.Busy,
+                        "this node is stamping as many documents as it can: nothing was charged; retry after the time in Retry-After with the same Idempotency-Key"),
+                        admission.RetryAfter);
+                }
+
+                try
+                {
+                    return await service.StampAsync(http, ct);
+                }
+                finally
+                {
+                    admission.Exit();
+                }
+            })
             .RequireAuthorization(AccessPolicies.Stamper)
             .WithBodyLimit(maxUploadBytes + ApiConventions.MultipartOverheadBytes)
             .WithSummary("Stamp a PDF (multipart: file, page, rect, document_type, document_number, document_date, document_value, applicant_id for channels, " +
@@ -42,7 +59,7 @@ internal static class StampEndpoints
             .Problems(422, IdempotencyKey.Reused, "password_not_supported_for_jobs", PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
                 PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked,
                 PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded)
-            .Problems(503, StampErrors.Interrupted, StampErrors.ReservationExpired, "timestamp_unavailable", "serial_unavailable", "internal_error");
+            .Problems(503, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, "timestamp_unavailable", "serial_unavailable", "internal_error");
 
         api.MapGet("/stamps/{id}", async (string id, HttpContext http, IStampStore stamps, IConfiguration configuration, CancellationToken ct) =>
                 await FindAsync(id, http.Caller(), stamps, ct) is { } s

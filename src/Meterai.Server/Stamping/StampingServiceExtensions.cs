@@ -21,6 +21,7 @@ public static class StampingServiceExtensions
         s.AddSingleton<CrashPoints>();
         s.AddSingleton<StampProcessor>();
         s.AddSingleton<StampService>();
+        s.AddSingleton<StampAdmission>();
         s.AddSingleton<StampTimings>();
         s.AddHostedService<StampTimingsLogger>();
 
@@ -31,7 +32,7 @@ public static class StampingServiceExtensions
             PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked,
             PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded);
         ErrorStatus.Register(StatusCodes.Status400BadRequest, PdfErrorCodes.InvalidRequest, StampErrors.DocumentTypeUnknown);
-        ErrorStatus.Register(StatusCodes.Status503ServiceUnavailable, StampErrors.Interrupted, StampErrors.ReservationExpired, StampErrors.JobFailed, "serial_unavailable",
+        ErrorStatus.Register(StatusCodes.Status503ServiceUnavailable, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, StampErrors.JobFailed, "serial_unavailable",
             "internal_error", SigningErrors.TimestampUnavailableCode, SigningErrors.TimestampRejectedCode, SigningErrors.TimestampInvalidCode,
             SigningErrors.TimestampTooLargeCode, PdfErrorCodes.SignatureTooLarge, SigningErrors.SignatureInvalidCode);
         ErrorStatus.Register(StatusCodes.Status404NotFound, StampErrors.NotFound);
