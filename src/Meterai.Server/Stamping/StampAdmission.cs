@@ -1,7 +1,7 @@
 namespace Meterai.Server.Stamping;
 
 /// <summary>
-/// Bounds the stamp requests one node works on at once (<c>Stamping:MaxInFlight</c>, default 256; 0 turns the bound
+/// Bounds the stamp requests one node works on at once (<c>Stamping:MaxInFlight</c>, default 128; 0 turns the bound
 /// off). Past it a request is answered at once, before its upload is read, with 503 <c>stamping_busy</c> and
 /// Retry-After. Why: a node that queues without bound answers everyone late once a surge passes its capacity, and its
 /// clients time out on work it still does; a node that sheds answers the admitted requests in time and tells the rest
@@ -11,7 +11,7 @@ public sealed class StampAdmission(IConfiguration configuration)
 {
     private int _inFlight;
 
-    public int Limit { get; } = Math.Max(0, configuration.GetValue("Stamping:MaxInFlight", 256));
+    public int Limit { get; } = Math.Max(0, configuration.GetValue("Stamping:MaxInFlight", 128));
 
     /// <summary>How long a shed client is asked to wait (<c>Stamping:BusyRetryAfterSeconds</c>, default 2).</summary>
     public TimeSpan RetryAfter { get; } = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Stamping:BusyRetryAfterSeconds", 2)));
