@@ -2,8 +2,8 @@ namespace Meterai.Bench.Payments;
 
 /// <summary>
 /// The server under test as something that can be killed like a crash (SIGKILL: no shutdown hooks, requests cut off)
-/// and started again on the same database and port. The bench uses <see cref="ServerNode"/>; the test suite adapts its
-/// TestSupport ServerProcess.
+/// and started again on the same database and port. Implemented by <see cref="ServerNode"/>, which the bench uses directly
+/// and the test suite through TestSupport's ServerProcess.
 /// </summary>
 public interface IChaosServer
 {

@@ -8,7 +8,7 @@ namespace Meterai.Bench.Payments;
 /// <summary>
 /// The real server as a child process (`dotnet Meterai.Server.dll --urls …`) on a fixed loopback port, configured through
 /// environment variables, that the bench kills with SIGKILL and starts again. Its output is kept (the last lines go into
-/// a failure message).
+/// a failure message). The one such wrapper in the repository: the test suite's TestSupport ServerProcess adapts it.
 /// </summary>
 public sealed class ServerNode : IChaosServer, IDisposable
 {
@@ -43,7 +43,10 @@ public sealed class ServerNode : IChaosServer, IDisposable
         }
     }
 
-    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    public Task StartAgainAsync(CancellationToken cancellationToken) => StartAgainAsync(TimeSpan.FromSeconds(120), cancellationToken);
+
+    /// <summary>Starts the process (again: same port, environment and folder) and waits until /health answers 200.</summary>
+    public async Task StartAgainAsync(TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
         if (IsRunning) throw new InvalidOperationException("the server is already running");
         Directory.CreateDirectory(_workingDirectory);
@@ -66,7 +69,7 @@ public sealed class ServerNode : IChaosServer, IDisposable
         process.BeginErrorReadLine();
         _process = process;
         Starts++;
-        await WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+        await WaitUntilHealthyAsync(readyTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>SIGKILL: the process gets no chance to finish requests, flush or dispose anything.</summary>
@@ -75,6 +78,32 @@ public sealed class ServerNode : IChaosServer, IDisposable
         if (_process is null) return;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>A graceful stop (SIGTERM), waiting up to 20 s for the process to exit (then SIGKILL).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term!.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
         _process.Dispose();
         _process = null;
     }

@@ -84,7 +84,7 @@ public abstract class PaymentsChaosContract(DatabaseBackend backend)
             var text = new StringWriter();
             var log = TextWriter.Synchronized(text);
             var chaos = new PaymentsChaos(new PaymentsChaosOptions(buyers.Count, Concurrency: 32, Kills: 3, KillEvery: TimeSpan.FromSeconds(3),
-                OrderExpiry: expiry, ConvergeWithin: TimeSpan.FromSeconds(120), ArrivalWindow: TimeSpan.FromSeconds(15)), new ProcessNode(server), paysim, database, log);
+                OrderExpiry: expiry, ConvergeWithin: TimeSpan.FromSeconds(120), ArrivalWindow: TimeSpan.FromSeconds(15)), server.Node, paysim, database, log);
             var report = await chaos.RunAsync(buyers, ct);
             report.Print(log);
             TestContext.Current.TestOutputHelper?.WriteLine(text.ToString());
@@ -116,18 +116,6 @@ public abstract class PaymentsChaosContract(DatabaseBackend backend)
             {
             }
         }
-    }
-
-    /// <summary>The TestSupport server process as the scenario's crash target.</summary>
-    private sealed class ProcessNode(ServerProcess server) : IChaosServer
-    {
-        public Uri BaseAddress => server.BaseAddress;
-
-        public bool IsRunning => server.IsRunning;
-
-        public void Kill() => server.Kill();
-
-        public Task StartAgainAsync(CancellationToken cancellationToken) => server.StartAgainAsync(TimeSpan.FromSeconds(120), cancellationToken);
     }
 }
 
