@@ -80,10 +80,9 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
             for (long i = 0; i < total && !ct.IsCancellationRequested;)
             {
                 var now = clock.Elapsed;
-                for (; i < total && schedule.Due(i) <= now; i++)
+                for (TimeSpan next; i < total && (next = schedule.Due(i)) <= now; i++)
                 {
-                    var n = i;
-                    var due = schedule.Due(i);
+                    var (n, due) = (i, next); // copies: the closure below must not see the loop's variables move on
                     pending.AddCount();
                     ThreadPool.UnsafeQueueUserWorkItem(_ => _ = SendAsync(n, due), null);
                 }
