@@ -40,6 +40,9 @@ public abstract class MeteraiDatabase : IAsyncDisposable
 
     public abstract IStampStore Stamps { get; }
 
+    /// <summary>A stamp's opening and closing, each one transaction (on PostgreSQL shared with concurrent stamps).</summary>
+    public abstract IStampJournal StampJournal { get; }
+
     public abstract IChannelFundsStore ChannelFunds { get; }
     /// <summary>Orders, the payment inbox, refunds and payment events (their credits run inside the ledger's batch flow).</summary>
     public abstract IOrderStore Orders { get; }

@@ -32,6 +32,7 @@ public sealed class StampProcessor(
     ILedgerStore ledger,
     ISerialStore serials,
     IStampStore stamps,
+    IStampJournal journal,
     IssuerKeys keys,
     StampFileStore files,
     StampSettings settings,
@@ -80,22 +81,29 @@ public sealed class StampProcessor(
         }
     }
 
-    /// <summary>Runs the steps for the lease holder <paramref name="token"/>. <paramref name="openInput"/> gives the upload.</summary>
-    public async Task<StampRun> RunAsync(StampRecord s, UInt128 token, Func<Stream> openInput, string? password, CancellationToken ct)
+    /// <summary>
+    /// Runs the steps for the lease holder <paramref name="token"/>. <paramref name="openInput"/> gives the upload.
+    /// <paramref name="reserved"/>: the stamp was just opened with its quota reserved (step 1 done, and no output can
+    /// exist yet).
+    /// </summary>
+    public async Task<StampRun> RunAsync(StampRecord s, UInt128 token, Func<Stream> openInput, string? password, CancellationToken ct, bool reserved = false)
     {
         var t = timings.Start();
-        var refused = await ReserveQuotaAsync(s, ct);
-        t = timings.Lap(StampTimings.Step.ReserveQuota, t);
-        if (refused is not null)
+        if (!reserved)
         {
-            // An expired reservation may have left its serial reserved: release it with the (harmless) void.
-            return await FailAsync(s, token, refused.Value.Code, refused.Value.Message, retryable: true, voidReservation: refused.Value.Code == StampErrors.ReservationExpired, ct);
-        }
+            var refused = await ReserveQuotaAsync(s, ct);
+            t = timings.Lap(StampTimings.Step.ReserveQuota, t);
+            if (refused is not null)
+            {
+                // An expired reservation may have left its serial reserved: release it with the (harmless) void.
+                return await FailAsync(s, token, refused.Value.Code, refused.Value.Message, retryable: true, voidReservation: refused.Value.Code == StampErrors.ReservationExpired, ct);
+            }
 
-        // A crash after publishing the output: the file is the stamp, whatever happened to the process that made it.
-        if (await files.DescribeOutputAsync(s.Id, s.Attempt, ct) is { } published)
-        {
-            return await FinishAsync(s, token, published.Sha256, published.Length, SigningTimeOf(s) ?? clock.UtcNow, null, ct);
+            // A crash after publishing the output: the file is the stamp, whatever happened to the process that made it.
+            if (await files.DescribeOutputAsync(s.Id, s.Attempt, ct) is { } published)
+            {
+                return await FinishAsync(s, token, published.Sha256, published.Length, SigningTimeOf(s) ?? clock.UtcNow, null, ct);
+            }
         }
 
         var output = new PooledBuffer((int)Math.Min(int.MaxValue - 1, s.InputBytes + 64 * 1024));
@@ -113,12 +121,12 @@ public sealed class StampProcessor(
                 if (!prepared.IsOk) return await FailAsync(s, token, prepared.Error.Code, prepared.Error.Message, !IsUserError(prepared.Error.Code), voidReservation: true, ct);
                 using var stamp = prepared.Value;
 
-                var reserved = await serials.ReserveAsync(new SerialReservation(s.Serial, s.PendingTransferId, s.ChannelId, s.ApplicantId), ct);
+                var serial = await journal.ReserveSerialAsync(new SerialReservation(s.Serial, s.PendingTransferId, s.ChannelId, s.ApplicantId), ct);
                 t = timings.Lap(StampTimings.Step.ReserveSerial, t);
-                if (!reserved.IsOk)
+                if (!serial.IsOk)
                 {
-                    return await FailAsync(s, token, reserved.Error.Code == SerialRegistryErrors.PendingTransferNotPending ? StampErrors.ReservationExpired : "serial_unavailable",
-                        reserved.Error.Message, retryable: true, voidReservation: true, ct);
+                    return await FailAsync(s, token, serial.Error.Code == SerialRegistryErrors.PendingTransferNotPending ? StampErrors.ReservationExpired : "serial_unavailable",
+                        serial.Error.Message, retryable: true, voidReservation: true, ct);
                 }
 
                 crash.Hit("reserve");
@@ -163,8 +171,17 @@ public sealed class StampProcessor(
     private async Task<StampRun> FinishAsync(StampRecord s, UInt128 token, byte[] sha, long length, DateTimeOffset stampedAt, PooledBuffer? output, CancellationToken ct)
     {
         var t = timings.Start();
-        var posted = (await ledger.CreateTransfersAsync([new Transfer(StampIds.Post(s.PendingTransferId), 0, 0, 0, 0, TransferFlags.PostPendingTransfer, s.PendingTransferId)], ct))[0];
+        var post = new Transfer(StampIds.Post(s.PendingTransferId), 0, 0, 0, 0, TransferFlags.PostPendingTransfer, s.PendingTransferId);
+        // The usual case in one write: posted, bound, completed. Anything less is finished (or failed) step by step below.
+        var closing = await journal.CloseAsync(new StampClose(s, token, post, new SerialStamp(sha, s.Placement.Page, stampedAt, s.ChannelId),
+            new StampCompletion(sha, length, stampedAt, clock.UtcNow, clock.UtcNow + settings.FileRetention)), ct);
         t = timings.Lap(StampTimings.Step.Post, t);
+        if (closing.Completed)
+        {
+            return Completed(s, new StampCompletion(sha, length, closing.StampedAt!.Value, clock.UtcNow, clock.UtcNow + settings.FileRetention), output);
+        }
+
+        var posted = (await ledger.CreateTransfersAsync([post], ct))[0];
         if (posted is TransferResult.PendingTransferExpired or TransferResult.PendingTransferAlreadyVoided)
         {
             // The reservation ran out before the post: the document was never paid for, so it must not exist.
@@ -186,19 +203,21 @@ public sealed class StampProcessor(
         var completion = new StampCompletion(sha, length, bound.Value.StampedAt ?? stampedAt, clock.UtcNow, clock.UtcNow + settings.FileRetention);
         var completed = await stamps.CompleteAsync(s.Id, token, s.Attempt, completion, ct);
         timings.Lap(StampTimings.Step.Complete, t);
-        if (completed)
-        {
-            if (s.IsJob) files.DeleteJobInput(s.Id);
-            return new StampRun.Completed(s with
-            {
-                State = StampState.Completed, OutputSha256 = sha, OutputBytes = length, StampedAt = completion.StampedAt, CompletedAt = completion.CompletedAt,
-                FileExpiresAt = completion.FileExpiresAt, LeaseToken = UInt128.Zero, LeaseUntil = null,
-            }, output);
-        }
+        if (completed) return Completed(s, completion, output);
 
         // Lost the lease after doing the work: whoever holds it now finishes the same steps to the same result.
         var now = await stamps.GetAsync(s.Id, ct) ?? throw new InvalidOperationException("a stamp vanished");
         return now.State == StampState.Completed ? new StampRun.Completed(now, null) : new StampRun.Failed(now, StampErrors.InProgress, "another node is finishing this stamp", true);
+    }
+
+    private StampRun Completed(StampRecord s, StampCompletion completion, PooledBuffer? output)
+    {
+        if (s.IsJob) files.DeleteJobInput(s.Id);
+        return new StampRun.Completed(s with
+        {
+            State = StampState.Completed, OutputSha256 = completion.OutputSha256, OutputBytes = completion.OutputBytes, StampedAt = completion.StampedAt,
+            CompletedAt = completion.CompletedAt, FileExpiresAt = completion.FileExpiresAt, LeaseToken = UInt128.Zero, LeaseUntil = null,
+        }, output);
     }
 
     private async Task<StampRun> FailAsync(StampRecord s, UInt128 token, string code, string message, bool retryable, bool voidReservation, CancellationToken ct)

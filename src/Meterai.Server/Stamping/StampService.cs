@@ -18,6 +18,7 @@ namespace Meterai.Server.Stamping;
 public sealed class StampService(
     UploadReader uploads,
     IStampStore stamps,
+    IStampJournal journal,
     IApplicantStore applicants,
     StampProcessor processor,
     StampFileStore files,
@@ -71,9 +72,21 @@ public sealed class StampService(
         var record = new StampRecord(id, caller.Id, applicantId, channelId, fingerprint, StampState.Processing, 1, SerialNumber.New(), StampIds.Reservation(id, 1),
             token, now + settings.Lease, form.Document, placement, upload.FileName, upload.Length, upload.Sha256, isJob, 0, null, null, null, null, now, null, null, null,
             null, null, false);
-        var (stored, created) = await stamps.BeginAsync(record, ct);
+        StampRecord stored;
+        bool created, reserved = false;
+        if (isJob)
+        {
+            (stored, created) = await stamps.BeginAsync(record, ct);
+        }
+        else
+        {
+            // A new stamp's record and quota in one write (shared with the stamps arriving at the same moment).
+            var opening = await journal.OpenAsync(record, processor.Reservation(record), ct);
+            (stored, created, reserved) = (opening.Record, opening.Created, opening.Reserved);
+        }
+
         timings.Lap(StampTimings.Step.Begin, t);
-        if (created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct);
+        if (created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct, reserved);
         if (!stored.RequestSha256.AsSpan().SequenceEqual(fingerprint))
         {
             return ApiProblem.Of(StatusCodes.Status422UnprocessableEntity, IdempotencyKey.Reused,
@@ -130,10 +143,11 @@ public sealed class StampService(
     }
 
     /// <summary>Runs (or queues) the attempt this request holds the lease of.</summary>
-    private async Task<IResult> ExecuteAsync(StampRecord s, UInt128 token, StampUpload upload, string? password, bool replayed, CancellationToken ct)
+    /// <param name="reserved">The opening already holds the attempt's quota and serial.</param>
+    private async Task<IResult> ExecuteAsync(StampRecord s, UInt128 token, StampUpload upload, string? password, bool replayed, CancellationToken ct, bool reserved = false)
     {
         if (s.IsJob) return await EnqueueAsync(s, token, upload, ct);
-        var run = await processor.RunAsync(s, token, upload.OpenRead, password, ct);
+        var run = await processor.RunAsync(s, token, upload.OpenRead, password, ct, reserved);
         return run switch
         {
             StampRun.Completed done => new StampFileResult(done.Record, done.Output, files, replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, replayed),

@@ -13,6 +13,7 @@ public static class StampingServiceExtensions
     {
         var s = builder.Services;
         s.AddSingleton<IStampStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Stamps);
+        s.AddSingleton<IStampJournal>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().StampJournal);
         s.AddSingleton(StampSettings.Read(builder.Configuration));
         s.AddSingleton<IssuerKeys>();
         s.AddSingleton<DiskWorkers>();

@@ -90,11 +90,12 @@ internal sealed class PostgresLedgerStore : ILedgerStore, IAsyncDisposable
     /// same flow, rules and lock order as the writer's batches (<see cref="LedgerBatchFlow"/>), with
     /// <paramref name="finish"/>'s statements (ending with the owner's COMMIT) in the round trip of the ledger's writes.
     /// The owner runs it under <see cref="PostgresRetry"/> and rolls back on an exception. Used by the order store so that
-    /// a payment's inbox row, its order and its credit commit together.
+    /// a payment's inbox row, its order and its credit commit together, and by the stamp journal.
     /// </summary>
+    /// <param name="begun">False when the ledger's first statement should open the transaction (the owner sent nothing yet).</param>
     internal Task<LedgerBatchOutcome> ApplyWithinAsync(NpgsqlConnection conn, IReadOnlyList<IReadOnlyList<Transfer>> requests,
-        Func<LedgerBatchOutcome, IEnumerable<NpgsqlBatchCommand>> finish, CancellationToken ct) =>
-        LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn, begun: true, finish), requests, TimeCodec.Truncate(_clock.UtcNow), ct);
+        Func<LedgerBatchOutcome, IEnumerable<NpgsqlBatchCommand>> finish, CancellationToken ct, bool begun = true) =>
+        LedgerBatchFlow.ApplyAsync(new PostgresLedgerTransaction(conn, begun, finish), requests, TimeCodec.Truncate(_clock.UtcNow), ct);
 
     public async Task<IReadOnlyList<Account>> LookupAccountsAsync(IReadOnlyList<UInt128> ids, CancellationToken cancellationToken = default)
     {

@@ -16,19 +16,23 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     private readonly NpgsqlDataSource _dataSource;
     private int _disposed;
     private readonly PostgresLedgerStore _ledger;
+    private readonly PostgresStampJournal _journal;
 
     private PostgresMeteraiDatabase(NpgsqlDataSource dataSource, DatabaseOptions options)
     {
         _dataSource = dataSource;
         _ledger = new PostgresLedgerStore(dataSource, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
-        Serials = new PostgresSerialStore(dataSource, options.Clock);
+        var serials = new PostgresSerialStore(dataSource, options.Clock);
+        Serials = serials;
         Channels = new PostgresChannelStore(dataSource);
         Applicants = new PostgresApplicantStore(dataSource);
         Operators = new PostgresOperatorStore(dataSource);
         CodeChallenges = new PostgresCodeChallengeStore(dataSource);
         LoginThrottle = new PostgresLoginThrottleStore(dataSource);
         TokenSigningKeys = new PostgresTokenSigningKeyStore(dataSource);
-        Stamps = new PostgresStampStore(dataSource);
+        var stamps = new PostgresStampStore(dataSource);
+        Stamps = stamps;
+        _journal = new PostgresStampJournal(dataSource, _ledger, serials, stamps, options.Clock, options.MaxTransfersPerBatch, options.BatchGatherWindow);
         ChannelFunds = new PostgresChannelFundsStore(dataSource);
         Orders = new PostgresOrderStore(dataSource, _ledger, options.Clock);
     }
@@ -53,6 +57,8 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     public override IOrderStore Orders { get; }
 
     public override IStampStore Stamps { get; }
+
+    public override IStampJournal StampJournal => _journal;
 
     public override IChannelFundsStore ChannelFunds { get; }
 
@@ -103,6 +109,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _journal.DisposeAsync().ConfigureAwait(false);
         await _ledger.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }

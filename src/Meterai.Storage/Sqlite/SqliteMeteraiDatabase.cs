@@ -29,6 +29,8 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         LoginThrottle = new SqliteLoginThrottleStore(connections);
         TokenSigningKeys = new SqliteTokenSigningKeyStore(connections);
         Stamps = new SqliteStampStore(connections);
+        // One writer at a time on SQLite: the steps one after another are as good as a batch.
+        StampJournal = new StepwiseStampJournal(_ledger, Serials, Stamps);
         ChannelFunds = new SqliteChannelFundsStore(connections);
         Orders = new SqliteOrderStore(connections, _ledger, options.Clock);
     }
@@ -53,6 +55,8 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     public override IOrderStore Orders { get; }
 
     public override IStampStore Stamps { get; }
+
+    public override IStampJournal StampJournal { get; }
 
     public override IChannelFundsStore ChannelFunds { get; }
 
