@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Meterai.Core.Common;
@@ -8,17 +9,22 @@ namespace Meterai.Server.Files;
 /// <summary>
 /// The file store of stamped PDFs and queued uploads: a folder (one node) or a shared volume (several nodes),
 /// <c>Files:Directory</c>, default <c>&lt;Database:DataDirectory&gt;/files</c>. Files are written to a temporary name,
-/// flushed to disk (<c>Files:Fsync</c>, default true) and published under their final name with a link that fails when
-/// the name exists: whoever publishes first wins, a second writer of the same attempt keeps the first file, and
-/// no reader ever sees half a file.
+/// made durable, and published under their final name with a link that fails when the name exists (then the name made
+/// durable too): whoever publishes first wins, a second writer of the same attempt keeps the first file, and no reader
+/// — nor a recovery after a power cut — ever sees half a file. Durability (<c>Files:Sync</c>): <c>group</c> (default on
+/// Linux) shares one <c>syncfs</c> among every file finished at the same moment (<see cref="FileSystemSync"/>);
+/// <c>file</c> fsyncs each file and its folder on <see cref="DiskWorkers"/>; <c>Files:Fsync=false</c> skips both
+/// (diagnosis only).
 /// Layout: <c>stamps/ab/cd/&lt;stamp id&gt;.&lt;attempt&gt;.pdf</c> (two levels of fan-out by id), <c>jobs/&lt;stamp id&gt;.pdf</c>
 /// (uploads waiting for a job worker), <c>tmp/</c>.
 /// </summary>
-public sealed class StampFileStore
+public sealed class StampFileStore : IDisposable
 {
     private readonly string _root;
     private readonly bool _fsync;
     private readonly DiskWorkers _disk;
+    private readonly FileSystemSync? _group;
+    private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     public StampFileStore(IConfiguration configuration, DatabaseOptions database, DiskWorkers disk)
     {
@@ -28,7 +34,14 @@ public sealed class StampFileStore
         Directory.CreateDirectory(TempDirectory);
         Directory.CreateDirectory(Path.Combine(_root, "jobs"));
         Directory.CreateDirectory(Path.Combine(_root, "stamps"));
+        var mode = configuration["Files:Sync"] ?? (FileSystemSync.IsSupported ? "group" : "file");
+        if (mode is not ("group" or "file")) throw new InvalidOperationException($"Files:Sync is '{mode}': use group or file");
+        if (mode == "group" && !FileSystemSync.IsSupported) throw new InvalidOperationException("Files:Sync=group needs Linux (syncfs): use file");
+        if (_fsync && mode == "group") _group = new FileSystemSync(_root);
     }
+
+    /// <summary>How files are made durable: group, file or none.</summary>
+    public string SyncMode => !_fsync ? "none" : _group is null ? "file" : "group";
 
     public string Root => _root;
 
@@ -48,56 +61,95 @@ public sealed class StampFileStore
     public string NewTempPath() => Path.Combine(TempDirectory, Guid.NewGuid().ToString("N") + ".part");
 
     /// <summary>
-    /// Writes bytes to a temporary file and publishes them as the attempt's output, durable when this returns (with
-    /// <c>Files:Fsync</c>). False when another writer published first. The blocking part runs on <see cref="DiskWorkers"/>.
+    /// Writes bytes to a temporary file and publishes them as the attempt's output, durable when this returns (unless
+    /// <c>Files:Fsync=false</c>). False when another writer published first.
     /// </summary>
-    public async Task<bool> PublishOutputAsync(UInt128 stampId, int attempt, ReadOnlyMemory<byte> content, CancellationToken ct)
-    {
-        var won = false;
-        await _disk.RunAsync(() =>
-        {
-            var temp = NewTempPath();
-            using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
-            {
-                file.Write(content.Span);
-                if (_fsync) file.Flush(flushToDisk: true);
-            }
+    public Task<bool> PublishOutputAsync(UInt128 stampId, int attempt, ReadOnlyMemory<byte> content, CancellationToken ct) =>
+        PublishBytesAsync(content, OutputPath(stampId, attempt));
 
-            won = Publish(temp, OutputPath(stampId, attempt));
-        });
-        return won;
+    /// <summary>Writes <paramref name="content"/> and publishes it as <paramref name="final"/>, durable when this returns. False when the name was taken.</summary>
+    public async Task<bool> PublishBytesAsync(ReadOnlyMemory<byte> content, string final)
+    {
+        if (_group is null)
+        {
+            var won = false;
+            await _disk.RunAsync(() =>
+            {
+                var temp = NewTempPath();
+                Write(temp, content.Span, flushToDisk: _fsync);
+                won = Publish(temp, final);
+            });
+            return won;
+        }
+
+        // Writing into the page cache does not block on the disk, so it runs here; the two waits are shared syncs:
+        // the content before its name exists (a name must never point at unwritten blocks), then the name.
+        var part = NewTempPath();
+        Write(part, content.Span, flushToDisk: false);
+        await _group.FlushAsync();
+        return await PublishAsync(part, final);
     }
 
-    /// <summary><see cref="Publish"/> on the disk threads.</summary>
+    private static void Write(string path, ReadOnlySpan<byte> content, bool flushToDisk)
+    {
+        using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 });
+        file.Write(content);
+        if (flushToDisk) file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Publishes a durable temporary file under <paramref name="final"/>; the name is durable when this returns.</summary>
     public async Task<bool> PublishAsync(string temp, string final)
     {
-        var won = false;
-        await _disk.RunAsync(() => won = Publish(temp, final));
-        return won;
+        if (_group is null)
+        {
+            var won = false;
+            await _disk.RunAsync(() => won = Publish(temp, final));
+            return won;
+        }
+
+        var linked = Link(temp, final);
+        if (linked) await _group.FlushAsync();
+        return linked;
     }
 
     /// <summary>Publishes a finished temporary file under <paramref name="final"/>. False (and the temporary file removed) when the name is taken.</summary>
     public bool Publish(string temp, string final)
     {
+        if (!Link(temp, final)) return false;
+        if (_fsync) SyncDirectory(Path.GetDirectoryName(final)!);
+        return true;
+    }
+
+    private bool Link(string temp, string final)
+    {
         var folder = Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(folder);
+        if (!_folders.ContainsKey(folder))
+        {
+            Directory.CreateDirectory(folder);
+            _folders.TryAdd(folder, true);
+        }
+
         try
         {
             // No overwrite: on Unix .NET links the new name (atomic, fails if it exists) and unlinks the temporary one.
             File.Move(temp, final, overwrite: false);
+            return true;
         }
         catch (IOException) when (File.Exists(final))
         {
             File.Delete(temp);
             return false;
         }
-
-        if (_fsync) SyncDirectory(folder);
-        return true;
     }
 
     /// <summary>Flushes a file written elsewhere (a spilled upload) before it is published.</summary>
-    public Task SyncAsync(FileStream file) => _fsync ? _disk.RunAsync(() => file.Flush(flushToDisk: true)) : Task.CompletedTask;
+    public Task SyncAsync(FileStream file)
+    {
+        if (!_fsync) return Task.CompletedTask;
+        if (_group is null) return _disk.RunAsync(() => file.Flush(flushToDisk: true));
+        file.Flush(flushToDisk: false);
+        return _group.FlushAsync();
+    }
 
     /// <summary>The published output of an attempt with its SHA-256 and length, or null when there is none.</summary>
     public async Task<(byte[] Sha256, long Length)?> DescribeOutputAsync(UInt128 stampId, int attempt, CancellationToken ct)
@@ -155,6 +207,8 @@ public sealed class StampFileStore
 
         return removed;
     }
+
+    public void Dispose() => _group?.Dispose();
 
     private static string Hex(UInt128 id) => PublicId.Format(id).Replace("-", "", StringComparison.Ordinal);
 

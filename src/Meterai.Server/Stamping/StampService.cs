@@ -175,9 +175,7 @@ public sealed class StampService(
             }
             else
             {
-                var temp = files.NewTempPath();
-                await File.WriteAllBytesAsync(temp, upload.InMemory!.Memory.ToArray(), ct);
-                await files.PublishAsync(temp, target);
+                await files.PublishBytesAsync(upload.InMemory!.Memory, target);
             }
         }
 
