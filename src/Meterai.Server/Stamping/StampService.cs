@@ -19,7 +19,7 @@ public sealed class StampService(
     UploadReader uploads,
     IStampStore stamps,
     IStampJournal journal,
-    IApplicantStore applicants,
+    ApplicantChannels applicants,
     StampProcessor processor,
     StampFileStore files,
     StampSettings settings,
@@ -46,10 +46,9 @@ public sealed class StampService(
         if (caller.IsChannel)
         {
             if (form!.ApplicantId is not { } requested) return ApiProblem.Field("field_missing", "applicant_id", "a channel stamps for one of its applicants: send applicant_id");
-            var applicant = await applicants.GetAsync(requested, ct);
             // Another channel's applicant is as unknown to this channel as one that does not exist.
-            if (applicant is null || applicant.ChannelId != caller.Id) return ApplicantNotFound();
-            (applicantId, channelId) = (applicant.Id, caller.Id);
+            if (await applicants.ChannelOfAsync(requested, ct) != caller.Id) return ApplicantNotFound();
+            (applicantId, channelId) = (requested, caller.Id);
         }
         else
         {

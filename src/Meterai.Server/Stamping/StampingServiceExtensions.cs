@@ -21,6 +21,7 @@ public static class StampingServiceExtensions
         s.AddSingleton<UploadReader>();
         s.AddSingleton<CrashPoints>();
         s.AddSingleton<StampProcessor>();
+        s.AddSingleton<ApplicantChannels>();
         s.AddSingleton<StampService>();
         s.AddSingleton<StampAdmission>();
         s.AddSingleton<StampTimings>();
