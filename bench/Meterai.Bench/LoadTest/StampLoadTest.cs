@@ -118,10 +118,18 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
                 try
                 {
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                    var body = await response.Content.ReadAsByteArrayAsync(ct);
-                    bytes = body.Length;
                     ok = response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
-                    code = ok ? "ok" : ProblemCode(response.StatusCode, body);
+                    if (ok)
+                    {
+                        await using var body = await response.Content.ReadAsStreamAsync(ct);
+                        (code, bytes) = ("ok", await AnswerDrain.ReadToEndAsync(body, ct));
+                    }
+                    else
+                    {
+                        // A problem's body is small and its code is reported: this one is kept and read.
+                        var body = await response.Content.ReadAsByteArrayAsync(ct);
+                        (code, bytes) = (ProblemCode(response.StatusCode, body), body.Length);
+                    }
                 }
                 catch (TaskCanceledException) when (!ct.IsCancellationRequested)
                 {
