@@ -75,19 +75,21 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
         // The scheduler: its own thread, so that nothing the requests do can delay a start.
         var scheduler = new Thread(() =>
         {
-            // Sleeps in 1 ms steps and starts everything that fell due meanwhile: no spinning, which at 500/s would
-            // burn a whole core of the machine under test; starts are at most about a millisecond behind.
+            // Sleeps until the next request falls due (whole milliseconds, rounded up) and starts everything due by
+            // then: no spinning, which at 500/s would burn a whole core of the machine under test, and no waking every
+            // millisecond to find nothing due; starts are at most about a millisecond behind.
+            var next = schedule.Due(0);
             for (long i = 0; i < total && !ct.IsCancellationRequested;)
             {
-                var now = clock.Elapsed;
-                for (TimeSpan next; i < total && (next = schedule.Due(i)) <= now; i++)
+                for (var now = clock.Elapsed; i < total && next <= now;)
                 {
                     var (n, due) = (i, next); // copies: the closure below must not see the loop's variables move on
                     pending.AddCount();
                     ThreadPool.UnsafeQueueUserWorkItem(_ => _ = SendAsync(n, due), null);
+                    if (++i < total) next = schedule.Due(i);
                 }
 
-                Thread.Sleep(1);
+                if (i < total) Thread.Sleep(ArrivalSchedule.SleepMilliseconds(clock.Elapsed, next));
             }
 
             pending.Signal();
