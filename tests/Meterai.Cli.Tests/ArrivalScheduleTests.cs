@@ -31,4 +31,19 @@ public sealed class ArrivalScheduleTests
         Assert.Equal((0L, 1000L), (s.WarmupRequests, s.Total));
         Assert.Equal(TimeSpan.FromMilliseconds(10), s.Due(1));
     }
+
+    [Fact]
+    public void The_scheduler_sleeps_until_the_next_request_is_due_in_whole_milliseconds_never_waking_early()
+    {
+        static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+
+        Assert.Equal(10, ArrivalSchedule.SleepMilliseconds(Ms(1000), Ms(1010)));
+        Assert.Equal(4, ArrivalSchedule.SleepMilliseconds(Ms(1000), Ms(1003.3)));
+        Assert.Equal(1, ArrivalSchedule.SleepMilliseconds(Ms(1000), Ms(1000.2)));
+        // Already due (the caller starts those first) or just passed: never a sleep of 0, which would spin.
+        Assert.Equal(1, ArrivalSchedule.SleepMilliseconds(Ms(1000), Ms(1000)));
+        Assert.Equal(1, ArrivalSchedule.SleepMilliseconds(Ms(1000), Ms(990)));
+        // A slow rate still looks at cancellation every 50 ms.
+        Assert.Equal(50, ArrivalSchedule.SleepMilliseconds(Ms(0), TimeSpan.FromSeconds(20)));
+    }
 }

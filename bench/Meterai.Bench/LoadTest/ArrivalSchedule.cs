@@ -39,6 +39,13 @@ public sealed class ArrivalSchedule
         return TimeSpan.FromSeconds(Math.Min(t, _warmup));
     }
 
+    /// <summary>
+    /// How long a scheduler sleeps, at <paramref name="now"/>, before a request due at <paramref name="due"/>: whole
+    /// milliseconds (what a sleep can do), rounded up so that it wakes at most about a millisecond late and never early;
+    /// at least 1 ms (no spinning) and at most 50 ms (a cancelled run stops promptly).
+    /// </summary>
+    public static int SleepMilliseconds(TimeSpan now, TimeSpan due) => (int)Math.Clamp(Math.Ceiling((due - now).TotalMilliseconds), 1, 50);
+
     /// <summary>Requests due by <paramref name="t"/> seconds into the warm-up.</summary>
     private double Arrivals(double t) => _warmup <= 0 ? 0 : _startRate * t + (_rate - _startRate) * t * t / (2 * _warmup);
 }
