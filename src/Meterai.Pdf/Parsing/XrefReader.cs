@@ -62,7 +62,7 @@ internal sealed class XrefReader(ByteSource source, ObjectParser parser, Indirec
     {
         var lexer = Lexer;
         var entries = new List<(int, XrefEntry)>();
-        var seen = new HashSet<int>();
+        var seen = new SectionNumbers();
         while (true)
         {
             var kind = lexer.Next();
@@ -78,6 +78,8 @@ internal sealed class XrefReader(ByteSource source, ObjectParser parser, Indirec
 
             // Each entry takes at least 18 bytes: a count the file cannot hold is damage, not a reason to allocate.
             if (count * 18 > source.Length - lexer.Position) throw new PdfDamageException("cross-reference subsection longer than the file");
+            entries.EnsureCapacity(entries.Count + (int)count);
+            seen.StartRange(first);
             for (long i = 0; i < count; i++)
             {
                 if (lexer.Next() != TokenKind.Integer) throw new PdfDamageException($"bad cross-reference entry at offset {lexer.TokenStart}");
@@ -193,10 +195,11 @@ internal sealed class XrefReader(ByteSource source, ObjectParser parser, Indirec
         }
 
         var entries = new List<(int, XrefEntry)>((int)total);
-        var seen = new HashSet<int>();
+        var seen = new SectionNumbers();
         var pos = 0;
         foreach (var (first, count) in ranges)
         {
+            seen.StartRange(first);
             for (long i = 0; i < count; i++)
             {
                 var row = data.AsSpan(pos, rowLength);
