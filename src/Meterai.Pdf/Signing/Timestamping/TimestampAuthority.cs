@@ -22,6 +22,7 @@ public sealed class TimestampAuthority
     private readonly IClock _clock;
     private readonly Oid _policy;
     private readonly AsnEncodedData _signingCertificateV2;
+    private readonly TimestampTokenWriter? _writer;
     private readonly ConcurrentDictionary<(int ImprintLength, int NonceLength), int> _maxTokenSizes = new();
 
     /// <param name="certificate">The TSA certificate: extended key usage id-kp-timeStamping, critical.</param>
@@ -33,6 +34,8 @@ public sealed class TimestampAuthority
         _clock = clock;
         _policy = new Oid(policyOid ?? Oids.MeteraiTsaPolicy);
         _signingCertificateV2 = new AsnEncodedData(Oids.SigningCertificateV2, EssCertIdV2.EncodeSigningCertificateV2(certificate));
+        // An ECDSA key (the development authority's) has its tokens written directly; any other key goes through SignedCms.
+        if (key is ECDsa ecdsa) _writer = new TimestampTokenWriter(certificate, ecdsa, _policy.Value!, _signingCertificateV2.RawData);
     }
 
     public X509Certificate2 Certificate => _certificate;
@@ -77,6 +80,11 @@ public sealed class TimestampAuthority
     {
         // The clock is read to the millisecond: finer digits would claim more than the stated accuracy.
         var time = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        if (_writer is not null)
+        {
+            return _writer.Write(hashAlgorithm.Value!, hash.Span, SerialNumber(), time, nonce is { } n ? n.Span : default, includeCertificates);
+        }
+
         var info = new Rfc3161TimestampTokenInfo(_policy, hashAlgorithm, hash, SerialNumber(), time, AccuracyMicroseconds, isOrdering: false, nonce: nonce);
 
         // The TSTInfo is a few hundred bytes, so SignedCms (which wants the content in memory) is the right tool here.
