@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
@@ -149,11 +150,12 @@ public sealed class StampEngine
 
     private static Result<StampOutcome> Finish(PreparedStamp prepared, ReadOnlySpan<byte> signatureValue, byte[]? token, Stream output)
     {
-        var cms = prepared.Profile.Complete(prepared.Signature, signatureValue, token);
+        var cms = prepared.Profile.CompleteRented(prepared.Signature, signatureValue, token);
         if (!cms.IsOk) return cms.Error;
+        var (rented, length) = cms.Value;
         try
         {
-            var sha256 = prepared.Increment.Complete(cms.Value, output);
+            var sha256 = prepared.Increment.Complete(rented.AsSpan(0, length), output);
             return new StampOutcome(
                 prepared.Serial,
                 prepared.FieldName,
@@ -168,6 +170,10 @@ public sealed class StampEngine
         catch (PdfFormatException e)
         {
             return e.ToError();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -84,6 +85,37 @@ public sealed class CadesSignature
     /// <param name="timestampToken">A DER TimeStampToken over SHA-256(<paramref name="signatureValue"/>) for PAdES B-T; empty for B-B.</param>
     public Result<byte[]> Complete(PreparedSignature prepared, ReadOnlySpan<byte> signatureValue, ReadOnlySpan<byte> timestampToken = default)
     {
+        if (Check(prepared, signatureValue, timestampToken) is { } error) return error;
+        var sizes = new Sizes(this, prepared.SignedAttributesSpan.Length, signatureValue.Length, timestampToken.Length);
+        var output = new byte[sizes.ContentInfo];
+        Write(prepared, signatureValue, timestampToken, sizes, output);
+        return output;
+    }
+
+    /// <summary>
+    /// <see cref="Complete"/> into an array rented from <see cref="ArrayPool{T}.Shared"/>, which the caller returns: a
+    /// stamp copies the CMS into /Contents as hex at once, so a fresh array of a few KiB per stamp bought nothing.
+    /// </summary>
+    internal Result<(byte[] Rented, int Length)> CompleteRented(PreparedSignature prepared, ReadOnlySpan<byte> signatureValue, ReadOnlySpan<byte> timestampToken)
+    {
+        if (Check(prepared, signatureValue, timestampToken) is { } error) return error;
+        var sizes = new Sizes(this, prepared.SignedAttributesSpan.Length, signatureValue.Length, timestampToken.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(sizes.ContentInfo);
+        try
+        {
+            Write(prepared, signatureValue, timestampToken, sizes, rented.AsSpan(0, sizes.ContentInfo));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
+
+        return (rented, sizes.ContentInfo);
+    }
+
+    private Error? Check(PreparedSignature prepared, ReadOnlySpan<byte> signatureValue, ReadOnlySpan<byte> timestampToken)
+    {
         ArgumentNullException.ThrowIfNull(prepared);
         if (!ReferenceEquals(prepared.Profile, this))
             throw new ArgumentException("this signature was prepared by another signer profile.", nameof(prepared));
@@ -91,11 +123,12 @@ public sealed class CadesSignature
             return SigningErrors.SignatureInvalid("the signer returned a value that does not verify with its certificate's key.");
         if (!timestampToken.IsEmpty && !IsSingleSequence(timestampToken))
             return SigningErrors.TimestampInvalid("the timestamp token is not one DER/BER SEQUENCE.");
+        return null;
+    }
 
+    private void Write(PreparedSignature prepared, ReadOnlySpan<byte> signatureValue, ReadOnlySpan<byte> timestampToken, Sizes sizes, Span<byte> span)
+    {
         var attributes = prepared.SignedAttributesSpan;
-        var sizes = new Sizes(this, attributes.Length, signatureValue.Length, timestampToken.Length);
-        var output = new byte[sizes.ContentInfo];
-        var span = output.AsSpan();
 
         var at = Der.WriteHeader(span, 0, Der.Sequence, sizes.ContentInfoContent);
         at = Der.Write(span, at, SignedDataOid);
@@ -126,8 +159,7 @@ public sealed class CadesSignature
             at = Der.Write(span, at, timestampToken);
         }
 
-        if (at != output.Length) throw new InvalidOperationException($"CMS size computed as {output.Length} but {at} bytes written.");
-        return output;
+        if (at != span.Length) throw new InvalidOperationException($"CMS size computed as {span.Length} but {at} bytes written.");
     }
 
     /// <summary>
