@@ -24,7 +24,8 @@ internal sealed class IncrementWriter : IDisposable
 {
     private readonly ByteBuffer _buffer;
     private readonly long _base;
-    private readonly SortedDictionary<int, (long Offset, int Generation)> _written = [];
+    // A few objects per stamp, each written once: a list sorted when the section is written, not a sorted tree.
+    private readonly List<(int Number, long Offset, int Generation)> _written = new(16);
 
     public IncrementWriter(long baseOffset, SecurityHandler? security, ByteSource source, bool startOnNewLine, int capacity)
     {
@@ -45,15 +46,15 @@ internal sealed class IncrementWriter : IDisposable
     /// <param name="encrypt">False for the /Encrypt dictionary itself, whose strings are never encrypted (§7.6.1).</param>
     public void Add(ObjectId id, PdfObject value, bool encrypt = true)
     {
-        _written[id.Number] = (_base + _buffer.Length, id.Generation);
+        _written.Add((id.Number, _base + _buffer.Length, id.Generation));
         Serializer.WriteIndirect(id, value, encrypt);
     }
 
     /// <summary>Writes the section for an ordinary update: only the objects written here, chained by /Prev.</summary>
     public void WriteIncrementalXref(XrefStyle style, PdfDictionary trailer, long prev, int size)
     {
-        var rows = new SortedDictionary<int, (int Type, long F2, long F3)>();
-        foreach (var (n, w) in _written) rows[n] = (1, w.Offset, w.Generation);
+        var rows = new List<(int Number, int Type, long F2, long F3)>(_written.Count + 1);
+        foreach (var (n, offset, generation) in Written()) rows.Add((n, 1, offset, generation));
         WriteSection(style, rows, trailer, prev, size);
     }
 
@@ -72,31 +73,47 @@ internal sealed class IncrementWriter : IDisposable
             else if (e.Type == XrefEntryType.Compressed) rows[n] = (2, e.StreamNumber, e.IndexInStream);
         }
 
-        foreach (var (n, w) in _written) rows[n] = (1, w.Offset, w.Generation);
-        WriteSection(style, rows, trailer, null, size);
+        foreach (var (n, offset, generation) in Written()) rows[n] = (1, offset, generation);
+        var list = new List<(int Number, int Type, long F2, long F3)>(rows.Count + 1);
+        foreach (var (n, (type, f2, f3)) in rows) list.Add((n, type, f2, f3));
+        WriteSection(style, list, trailer, null, size);
     }
 
-    /// <summary>
-    /// Writes the section itself. Rows are (type, field 2, field 3) as in a cross-reference stream: 0 free, 1 in the
-    /// file at an offset, 2 compressed (a classic table is only asked for when there are none of those).
-    /// </summary>
-    private void WriteSection(XrefStyle style, SortedDictionary<int, (int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size)
+    /// <summary>The objects written, by number; an object written twice counts with its last position.</summary>
+    private List<(int Number, long Offset, int Generation)> Written()
+    {
+        var order = new (int Number, int Sequence)[_written.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = (_written[i].Number, i);
+        Array.Sort(order);
+        var written = new List<(int Number, long Offset, int Generation)>(order.Length);
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (i + 1 < order.Length && order[i + 1].Number == order[i].Number) continue;
+            written.Add(_written[order[i].Sequence]);
+        }
+
+        return written;
+    }
+
+    /// <param name="rows">Sorted by number, each number once.</param>
+    private void WriteSection(XrefStyle style, List<(int Number, int Type, long F2, long F3)> rows, PdfDictionary trailer, long? prev, int size)
     {
         if (style == XrefStyle.Stream)
         {
             // The stream takes the next free number and lists itself.
-            WriteXrefStream(size, rows.Select(r => (r.Key, r.Value.Type, r.Value.F2, r.Value.F3)).ToList(), trailer, prev, size + 1);
+            WriteXrefStream(size, rows, trailer, prev, size + 1);
             return;
         }
 
         var xrefOffset = _base + _buffer.Length;
         _buffer.Write("xref\n"u8);
-        foreach (var (first, count) in Runs(rows.Keys))
+        var at = 0;
+        foreach (var (first, count) in Runs(rows.Select(r => r.Number)))
         {
             WriteSubsectionHeader(first, count);
-            for (var n = first; n < first + count; n++)
+            for (var k = 0; k < count; k++, at++)
             {
-                var (type, offset, generation) = rows[n];
+                var (_, type, offset, generation) = rows[at];
                 WriteEntry(offset, (int)generation, type == 0 ? 'f' : 'n');
             }
         }
