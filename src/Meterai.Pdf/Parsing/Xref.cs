@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Meterai.Pdf.Objects;
 
 namespace Meterai.Pdf.Parsing;
@@ -13,6 +14,8 @@ internal enum XrefEntryType : byte
 /// One cross-reference entry (§7.5.4, §7.5.8.3). For <see cref="XrefEntryType.InFile"/>: byte offset and generation;
 /// for <see cref="XrefEntryType.Compressed"/>: the object stream's number and the index inside it.
 /// </summary>
+/// <remarks>Auto layout puts the byte after the long and the int: 16 bytes, not 24, in every table of a file's entries.</remarks>
+[StructLayout(LayoutKind.Auto)]
 internal readonly record struct XrefEntry(XrefEntryType Type, long Offset, int Generation)
 {
     public long StreamNumber => Offset;
