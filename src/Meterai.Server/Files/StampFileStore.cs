@@ -31,28 +31,33 @@ public sealed class StampFileStore : IDisposable
         _disk = disk;
         _root = Path.GetFullPath(configuration["Files:Directory"] is { Length: > 0 } dir ? dir : Path.Combine(database.DataDirectory, "files"));
         _fsync = configuration.GetValue("Files:Fsync", true);
+        TempDirectory = Path.Combine(_root, "tmp");
+        _stamps = Path.Combine(_root, "stamps");
         Directory.CreateDirectory(TempDirectory);
         Directory.CreateDirectory(Path.Combine(_root, "jobs"));
-        Directory.CreateDirectory(Path.Combine(_root, "stamps"));
+        Directory.CreateDirectory(_stamps);
         var mode = configuration["Files:Sync"] ?? (FileSystemSync.IsSupported ? "group" : "file");
         if (mode is not ("group" or "file")) throw new InvalidOperationException($"Files:Sync is '{mode}': use group or file");
         if (mode == "group" && !FileSystemSync.IsSupported) throw new InvalidOperationException("Files:Sync=group needs Linux (syncfs): use file");
         if (_fsync && mode == "group") _group = new FileSystemSync(_root);
     }
 
+    // Computed once: every stamp asks for its paths a few times.
+    private readonly string _stamps;
+
     /// <summary>How files are made durable: group, file or none.</summary>
     public string SyncMode => !_fsync ? "none" : _group is null ? "file" : "group";
 
     public string Root => _root;
 
-    public string TempDirectory => Path.Combine(_root, "tmp");
+    public string TempDirectory { get; }
 
     public string OutputPath(UInt128 stampId, int attempt)
     {
         var hex = Hex(stampId);
         // 4,096 folders (256 × 16): all exist after a few thousand stamps, so a stamp creates one inode, not three; at
         // a million stamps a day kept 72 h they hold under a thousand files each.
-        return Path.Combine(_root, "stamps", hex[..2], hex[2..3], $"{hex}.{attempt.ToString(CultureInfo.InvariantCulture)}.pdf");
+        return Path.Join(_stamps, hex.AsSpan(0, 2), hex.AsSpan(2, 1), string.Create(CultureInfo.InvariantCulture, $"{hex}.{attempt}.pdf"));
     }
 
     public string JobInputPath(UInt128 stampId) => Path.Combine(_root, "jobs", Hex(stampId) + ".pdf");
