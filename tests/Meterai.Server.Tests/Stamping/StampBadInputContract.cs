@@ -42,6 +42,9 @@ public abstract class StampBadInputContract(DatabaseBackend backend)
         await Expect(400, "document_date_invalid", pdf, world.Fields(("document_date", "02/09/2024")));
         await Expect(400, "document_value_invalid", pdf, world.Fields(("document_value", "-5")));
         await Expect(400, "applicant_id_invalid", pdf, world.Fields(("applicant_id", "budi")));
+        // A field is read up to 4096 bytes: one of exactly that length reaches the field's own check, one byte more is refused.
+        await Expect(400, "document_number_invalid", pdf, world.Fields(("document_number", new string('7', 4096))));
+        await Expect(400, "field_too_long", pdf, world.Fields(("document_number", new string('7', 4097))));
         await Expect(404, "applicant_not_found", pdf, world.Fields(("applicant_id", PublicId.Format(424242))));
         await Expect(422, PdfErrorCodes.PageOutOfRange, pdf, world.Fields(("page", "9")));
         await Expect(422, PdfErrorCodes.RectOffPage, pdf, world.Fields(("rect", "2000,2000,2140,2090")));
