@@ -9,8 +9,8 @@ using NpgsqlTypes;
 namespace Meterai.Storage.Postgres;
 
 /// <summary>
-/// The stamp journal on PostgreSQL with group commit: the openings, serial reservations and closings submitted at the
-/// same moment share one transaction of a few set-based statements, instead of four single-row transactions per stamp
+/// The stamp journal on PostgreSQL with group commit: the openings and closings submitted at the same moment share one
+/// transaction of a few set-based statements (the serial reservations, which lock no account, another), instead of four single-row transactions per stamp
 /// (each a round trip, a commit and two context switches, which at hundreds of stamps a second were most of
 /// PostgreSQL's work). A batch: insert the new stamps (ascending id) and reserve the serials (pending transfers are
 /// share-locked before any account, the ledger's lock order); the ledger's batch flow for the new stamps' reservations
@@ -71,6 +71,7 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
     private readonly IClock _clock;
     private readonly StepwiseStampJournal _stepwise;
     private readonly GroupCommitWriter<Entry, object?> _writer;
+    private readonly GroupCommitWriter<Entry, object?> _serialWriter;
     private long _batches;
     private long _fallbacks;
 
@@ -82,6 +83,9 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
         _clock = clock;
         _stepwise = new StepwiseStampJournal(ledger, serials, stamps);
         _writer = new GroupCommitWriter<Entry, object?>("stamp journal", CommitAsync, _ => 1, maxEntriesPerBatch, gatherWindow);
+        // Serial reservations lock no account, so they commit in batches of their own, alongside the ledger's: a stamp's
+        // middle step does not queue behind the openings and closings.
+        _serialWriter = new GroupCommitWriter<Entry, object?>("stamp journal (serials)", CommitAsync, _ => 1, maxEntriesPerBatch, gatherWindow);
     }
 
     /// <summary>Batches committed, and batches that failed and were answered step by step (for diagnosis and tests).</summary>
@@ -103,7 +107,7 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
 
     public async Task<Result<SerialRecord>> ReserveSerialAsync(SerialReservation reservation, CancellationToken cancellationToken = default)
     {
-        var answer = await _writer.SubmitAsync(new Entry.Reserve(reservation), cancellationToken).ConfigureAwait(false);
+        var answer = await _serialWriter.SubmitAsync(new Entry.Reserve(reservation), cancellationToken).ConfigureAwait(false);
         return answer is SerialRecord reserved ? reserved : await _stepwise.ReserveSerialAsync(reservation, cancellationToken).ConfigureAwait(false);
     }
 
@@ -301,7 +305,11 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
         return cmd;
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _serialWriter.DisposeAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+    }
 
     private abstract record Entry
     {
