@@ -87,10 +87,11 @@ public sealed class StampFileStore : IDisposable
             return won;
         }
 
-        // Writing into the page cache does not block on the disk, so it runs here; the two waits are shared syncs:
-        // the content before its name exists (a name must never point at unwritten blocks), then the name.
+        // The two waits are shared syncs: the content before its name exists (a name must never point at unwritten
+        // blocks), then the name. Creating and linking still run on the disk threads: while the file system commits
+        // its journal (which a sync forces) they can block, and on the thread pool that would hold up every request.
         var part = NewTempPath();
-        Write(part, content.Span, flushToDisk: false);
+        await _disk.RunAsync(() => Write(part, content.Span, flushToDisk: false));
         await _group.FlushAsync();
         return await PublishAsync(part, final);
     }
@@ -112,7 +113,8 @@ public sealed class StampFileStore : IDisposable
             return won;
         }
 
-        var linked = Link(temp, final);
+        var linked = false;
+        await _disk.RunAsync(() => linked = Link(temp, final));
         if (linked) await _group.FlushAsync();
         return linked;
     }
