@@ -48,4 +48,20 @@ internal static class Der
         bytes.CopyTo(buffer[offset..]);
         return offset + bytes.Length;
     }
+
+    /// <summary>One element: <paramref name="tag"/> around <paramref name="content"/>.</summary>
+    public static byte[] Wrap(byte tag, byte[] content)
+    {
+        var output = new byte[ElementSize(content.Length)];
+        Write(output, WriteHeader(output, 0, tag, content.Length), content);
+        return output;
+    }
+
+    /// <summary>An OBJECT IDENTIFIER element.</summary>
+    public static byte[] ObjectIdentifier(string oid)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        writer.WriteObjectIdentifier(oid);
+        return writer.Encode();
+    }
 }

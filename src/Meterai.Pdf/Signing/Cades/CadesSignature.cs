@@ -27,10 +27,10 @@ public sealed class CadesSignature
     private const int DocumentDigestLength = 32;
 
     private static readonly byte[] Sha256Identifier = SignatureAlgorithm.Identifier(Oids.Sha256, withNull: false);
-    private static readonly byte[] DigestAlgorithmsSet = Wrap(Der.Set, Sha256Identifier);
+    private static readonly byte[] DigestAlgorithmsSet = Der.Wrap(Der.Set, Sha256Identifier);
     private static readonly byte[] DataEncapsulatedContentInfo = EncapsulatedData();
-    private static readonly byte[] SignedDataOid = ObjectIdentifier(Oids.SignedData);
-    private static readonly byte[] TimestampTokenOid = ObjectIdentifier(Oids.SignatureTimeStampToken);
+    private static readonly byte[] SignedDataOid = Der.ObjectIdentifier(Oids.SignedData);
+    private static readonly byte[] TimestampTokenOid = Der.ObjectIdentifier(Oids.SignatureTimeStampToken);
     private static readonly byte[] Version1 = [Der.Integer, 1, 1];
 
     private readonly SignatureAlgorithm _algorithm;
@@ -207,14 +207,14 @@ public sealed class CadesSignature
     /// </summary>
     private static (byte[] Template, int DigestOffset) SignedAttributesTemplate(X509Certificate2 signer)
     {
-        var contentType = Attribute(Oids.ContentType, ObjectIdentifier(Oids.Data));
-        var messageDigest = Attribute(Oids.MessageDigest, Wrap(Der.OctetString, new byte[DocumentDigestLength]));
+        var contentType = Attribute(Oids.ContentType, Der.ObjectIdentifier(Oids.Data));
+        var messageDigest = Attribute(Oids.MessageDigest, Der.Wrap(Der.OctetString, new byte[DocumentDigestLength]));
         var signingCertificate = Attribute(Oids.SigningCertificateV2, EssCertIdV2.EncodeSigningCertificateV2(signer));
         var sorted = new[] { contentType, messageDigest, signingCertificate };
         Array.Sort(sorted, (a, b) => a.AsSpan().SequenceCompareTo(b));
 
         var content = sorted.SelectMany(a => a).ToArray();
-        var template = Wrap(Der.Set, content);
+        var template = Der.Wrap(Der.Set, content);
         var headerLength = template.Length - content.Length;
         var offset = headerLength;
         foreach (var attribute in sorted)
@@ -259,20 +259,6 @@ public sealed class CadesSignature
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence()) writer.WriteObjectIdentifier(Oids.Data);
         return writer.Encode();
-    }
-
-    private static byte[] ObjectIdentifier(string oid)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteObjectIdentifier(oid);
-        return writer.Encode();
-    }
-
-    private static byte[] Wrap(byte tag, byte[] content)
-    {
-        var output = new byte[Der.ElementSize(content.Length)];
-        Der.Write(output, Der.WriteHeader(output, 0, tag, content.Length), content);
-        return output;
     }
 
     private static bool IsSingleSequence(ReadOnlySpan<byte> encoded) =>

@@ -19,8 +19,8 @@ internal sealed class TimestampTokenWriter
 {
     private static readonly byte[] Sha256Identifier = AlgorithmIdentifier(Oids.Sha256, withNull: false);
     private static readonly byte[] EcdsaWithSha256Identifier = AlgorithmIdentifier(Oids.EcdsaWithSha256, withNull: false);
-    private static readonly byte[] SignedDataOid = ObjectIdentifier(Oids.SignedData);
-    private static readonly byte[] TstInfoOid = ObjectIdentifier(Oids.TstInfo);
+    private static readonly byte[] SignedDataOid = Der.ObjectIdentifier(Oids.SignedData);
+    private static readonly byte[] TstInfoOid = Der.ObjectIdentifier(Oids.TstInfo);
     private static readonly byte[] Version1 = [Der.Integer, 1, 1];
     private static readonly byte[] Version3 = [Der.Integer, 1, 3];
 
@@ -37,8 +37,8 @@ internal sealed class TimestampTokenWriter
     public TimestampTokenWriter(X509Certificate2 certificate, ECDsa key, string policyOid, byte[] signingCertificateV2)
     {
         _key = key;
-        _policy = ObjectIdentifier(policyOid);
-        _certificates = Wrap(Der.ContextConstructed0, certificate.RawData);
+        _policy = Der.ObjectIdentifier(policyOid);
+        _certificates = Der.Wrap(Der.ContextConstructed0, certificate.RawData);
         _signerIdentifier = EssCertIdV2.EncodeIssuerAndSerialNumber(certificate);
         (_attributesTemplate, _digestOffset) = SignedAttributesTemplate(signingCertificateV2);
     }
@@ -174,12 +174,12 @@ internal sealed class TimestampTokenWriter
     private static (byte[] Template, int DigestOffset) SignedAttributesTemplate(byte[] signingCertificateV2)
     {
         var contentType = Attribute(Oids.ContentType, TstInfoOid);
-        var messageDigest = Attribute(Oids.MessageDigest, Wrap(Der.OctetString, new byte[SHA256.HashSizeInBytes]));
+        var messageDigest = Attribute(Oids.MessageDigest, Der.Wrap(Der.OctetString, new byte[SHA256.HashSizeInBytes]));
         var signingCertificate = Attribute(Oids.SigningCertificateV2, signingCertificateV2);
         byte[][] sorted = [contentType, messageDigest, signingCertificate];
         Array.Sort(sorted, (a, b) => a.AsSpan().SequenceCompareTo(b));
         byte[] content = [.. sorted.SelectMany(a => a)];
-        var template = Wrap(Der.Set, content);
+        var template = Der.Wrap(Der.Set, content);
         var header = template.Length - content.Length;
         var before = sorted.TakeWhile(a => !ReferenceEquals(a, messageDigest)).Sum(a => a.Length);
         // The digest is the last bytes of its attribute.
@@ -211,20 +211,5 @@ internal sealed class TimestampTokenWriter
         }
 
         return writer.Encode();
-    }
-
-    private static byte[] ObjectIdentifier(string oid)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteObjectIdentifier(oid);
-        return writer.Encode();
-    }
-
-    private static byte[] Wrap(byte tag, byte[] content)
-    {
-        var output = new byte[Der.ElementSize(content.Length)];
-        var at = Der.WriteHeader(output, 0, tag, content.Length);
-        Der.Write(output, at, content);
-        return output;
     }
 }
