@@ -23,7 +23,7 @@ public sealed partial class FileSystemSync : IDisposable
     /// <summary>Opens <paramref name="directory"/> (any folder of the file system to sync) and starts the sync thread.</summary>
     public FileSystemSync(string directory)
     {
-        _fd = Native.Open(directory, 0);
+        _fd = Libc.Open(directory, 0);
         if (_fd < 0) throw new IOException($"cannot open {directory} to sync its file system (errno {Marshal.GetLastPInvokeError()})");
         _thread = new Thread(Run) { IsBackground = true, Name = "meterai-syncfs" };
         _thread.Start();
@@ -68,7 +68,7 @@ public sealed partial class FileSystemSync : IDisposable
 
             if (round.Count == 0) continue;
             Interlocked.Increment(ref _rounds);
-            var failed = Native.Syncfs(_fd) == 0 ? null : new IOException($"syncfs failed (errno {Marshal.GetLastPInvokeError()})");
+            var failed = Libc.Syncfs(_fd) == 0 ? null : new IOException($"syncfs failed (errno {Marshal.GetLastPInvokeError()})");
             foreach (var w in round)
             {
                 if (failed is null) w.TrySetResult();
@@ -87,19 +87,7 @@ public sealed partial class FileSystemSync : IDisposable
 
         _signal.Release();
         _thread.Join();
-        Native.Close(_fd);
+        Libc.Close(_fd);
         _signal.Dispose();
-    }
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int Open(string path, int flags);
-
-        [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-        internal static partial int Syncfs(int fd);
-
-        [LibraryImport("libc", EntryPoint = "close")]
-        internal static partial int Close(int fd);
     }
 }

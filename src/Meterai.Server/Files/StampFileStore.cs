@@ -136,17 +136,7 @@ public sealed class StampFileStore : IDisposable
             _folders.TryAdd(folder, true);
         }
 
-        try
-        {
-            // No overwrite: on Unix .NET links the new name (atomic, fails if it exists) and unlinks the temporary one.
-            File.Move(temp, final, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(final))
-        {
-            File.Delete(temp);
-            return false;
-        }
+        return Libc.LinkNoReplace(temp, final);
     }
 
     /// <summary>Flushes a file written elsewhere (a spilled upload) before it is published.</summary>
@@ -224,27 +214,15 @@ public sealed class StampFileStore : IDisposable
         if (OperatingSystem.IsWindows()) return;
         // The new name is metadata of the folder: fsync the folder so that the link survives a power cut too. .NET opens
         // no handle on a directory, so this goes to libc (open O_RDONLY works on a directory on Linux and macOS).
-        var fd = DirectorySync.Open(folder, 0);
+        var fd = Libc.Open(folder, 0);
         if (fd < 0) throw new IOException($"cannot open {folder} to flush it (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
         try
         {
-            if (DirectorySync.Fsync(fd) != 0) throw new IOException($"fsync of {folder} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+            if (Libc.Fsync(fd) != 0) throw new IOException($"fsync of {folder} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
         }
         finally
         {
-            DirectorySync.Close(fd);
+            Libc.Close(fd);
         }
     }
-}
-
-internal static partial class DirectorySync
-{
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    internal static partial int Open(string path, int flags);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    internal static partial int Fsync(int fd);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close")]
-    internal static partial int Close(int fd);
 }

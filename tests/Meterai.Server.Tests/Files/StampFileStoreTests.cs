@@ -46,6 +46,41 @@ public sealed class StampFileStoreTests : IDisposable
     }
 
     [Fact]
+    public void Writers_racing_for_one_name_leave_one_winner_and_its_file()
+    {
+        // Threads released together at each name: a check-then-rename publish lets two of them win (CI caught it).
+        var (store, disk) = Open("file", fsync: false);
+        using var _ = disk;
+        using var __ = store;
+        const int racers = 4;
+        for (var round = 0; round < 200; round++)
+        {
+            var final = store.OutputPath(1000, round + 1);
+            var contents = Enumerable.Range(0, racers).Select(_ => RandomNumberGenerator.GetBytes(64)).ToArray();
+            var temps = contents.Select(c =>
+            {
+                var t = store.NewTempPath();
+                File.WriteAllBytes(t, c);
+                return t;
+            }).ToArray();
+            var won = new bool[racers];
+            using var start = new Barrier(racers);
+            var threads = Enumerable.Range(0, racers).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                won[i] = store.Publish(temps[i], final);
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            var winner = Assert.Single(Enumerable.Range(0, racers), i => won[i]);
+            Assert.Equal(contents[winner], File.ReadAllBytes(final));
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(store.TempDirectory));
+    }
+
+    [Fact]
     public void An_unknown_sync_mode_is_refused_at_start()
     {
         var e = Assert.Throws<InvalidOperationException>(() => Open("sometimes"));
