@@ -173,13 +173,12 @@ public sealed class StampProcessor(
         var t = timings.Start();
         var post = new Transfer(StampIds.Post(s.PendingTransferId), 0, 0, 0, 0, TransferFlags.PostPendingTransfer, s.PendingTransferId);
         // The usual case in one write: posted, bound, completed. Anything less is finished (or failed) step by step below.
-        var closing = await journal.CloseAsync(new StampClose(s, token, post, new SerialStamp(sha, s.Placement.Page, stampedAt, s.ChannelId),
-            new StampCompletion(sha, length, stampedAt, clock.UtcNow, clock.UtcNow + settings.FileRetention)), ct);
+        var now = clock.UtcNow;
+        var completion = new StampCompletion(sha, length, stampedAt, now, now + settings.FileRetention);
+        var closing = await journal.CloseAsync(new StampClose(s, token, post, new SerialStamp(sha, s.Placement.Page, stampedAt, s.ChannelId), completion), ct);
         t = timings.Lap(StampTimings.Step.Post, t);
-        if (closing.Completed)
-        {
-            return Completed(s, new StampCompletion(sha, length, closing.StampedAt!.Value, clock.UtcNow, clock.UtcNow + settings.FileRetention), output);
-        }
+        // The stamp records the registry's binding time (the same as ours unless an earlier run bound it).
+        if (closing.Completed) return Completed(s, completion with { StampedAt = closing.StampedAt!.Value }, output);
 
         var posted = (await ledger.CreateTransfersAsync([post], ct))[0];
         if (posted is TransferResult.PendingTransferExpired or TransferResult.PendingTransferAlreadyVoided)
@@ -200,14 +199,14 @@ public sealed class StampProcessor(
         if (!bound.IsOk) throw new InvalidOperationException($"binding serial {s.Serial} of stamp {PublicId.Format(s.Id)}: {bound.Error}");
         t = timings.Lap(StampTimings.Step.Bind, t);
 
-        var completion = new StampCompletion(sha, length, bound.Value.StampedAt ?? stampedAt, clock.UtcNow, clock.UtcNow + settings.FileRetention);
+        completion = completion with { StampedAt = bound.Value.StampedAt ?? stampedAt };
         var completed = await stamps.CompleteAsync(s.Id, token, s.Attempt, completion, ct);
         timings.Lap(StampTimings.Step.Complete, t);
         if (completed) return Completed(s, completion, output);
 
         // Lost the lease after doing the work: whoever holds it now finishes the same steps to the same result.
-        var now = await stamps.GetAsync(s.Id, ct) ?? throw new InvalidOperationException("a stamp vanished");
-        return now.State == StampState.Completed ? new StampRun.Completed(now, null) : new StampRun.Failed(now, StampErrors.InProgress, "another node is finishing this stamp", true);
+        var stored = await stamps.GetAsync(s.Id, ct) ?? throw new InvalidOperationException("a stamp vanished");
+        return stored.State == StampState.Completed ? new StampRun.Completed(stored, null) : new StampRun.Failed(stored, StampErrors.InProgress, "another node is finishing this stamp", true);
     }
 
     private StampRun Completed(StampRecord s, StampCompletion completion, PooledBuffer? output)

@@ -71,21 +71,11 @@ public sealed class StampService(
         var record = new StampRecord(id, caller.Id, applicantId, channelId, fingerprint, StampState.Processing, 1, SerialNumber.New(), StampIds.Reservation(id, 1),
             token, now + settings.Lease, form.Document, placement, upload.FileName, upload.Length, upload.Sha256, isJob, 0, null, null, null, null, now, null, null, null,
             null, null, false);
-        StampRecord stored;
-        bool created, reserved = false;
-        if (isJob)
-        {
-            (stored, created) = await stamps.BeginAsync(record, ct);
-        }
-        else
-        {
-            // A new stamp's record and quota in one write (shared with the stamps arriving at the same moment).
-            var opening = await journal.OpenAsync(record, processor.Reservation(record), ct);
-            (stored, created, reserved) = (opening.Record, opening.Created, opening.Reserved);
-        }
-
+        // A new stamp's record and quota in one write (shared with the stamps arriving at the same moment).
+        var opening = await journal.OpenAsync(record, processor.Reservation(record), ct);
+        var stored = opening.Record;
         timings.Lap(StampTimings.Step.Begin, t);
-        if (created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct, reserved);
+        if (opening.Created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct, opening.Reserved);
         if (!stored.RequestSha256.AsSpan().SequenceEqual(fingerprint))
         {
             return ApiProblem.Of(StatusCodes.Status422UnprocessableEntity, IdempotencyKey.Reused,
@@ -142,10 +132,10 @@ public sealed class StampService(
     }
 
     /// <summary>Runs (or queues) the attempt this request holds the lease of.</summary>
-    /// <param name="reserved">The opening already holds the attempt's quota and serial.</param>
+    /// <param name="reserved">The opening already holds the attempt's quota.</param>
     private async Task<IResult> ExecuteAsync(StampRecord s, UInt128 token, StampUpload upload, string? password, bool replayed, CancellationToken ct, bool reserved = false)
     {
-        if (s.IsJob) return await EnqueueAsync(s, token, upload, ct);
+        if (s.IsJob) return await EnqueueAsync(s, token, upload, reserved, ct);
         var run = await processor.RunAsync(s, token, upload.OpenRead, password, ct, reserved);
         return run switch
         {
@@ -156,9 +146,9 @@ public sealed class StampService(
     }
 
     /// <summary>A large file: reserve its quota now (so the caller learns at once if there is none), store the upload, queue it.</summary>
-    private async Task<IResult> EnqueueAsync(StampRecord s, UInt128 token, StampUpload upload, CancellationToken ct)
+    private async Task<IResult> EnqueueAsync(StampRecord s, UInt128 token, StampUpload upload, bool reserved, CancellationToken ct)
     {
-        if (await processor.ReserveQuotaAsync(s, ct) is { } refused)
+        if (!reserved && await processor.ReserveQuotaAsync(s, ct) is { } refused)
         {
             await stamps.FailAsync(s.Id, token, s.Attempt, refused.Code, refused.Message, true, clock.UtcNow, ct);
             return Failure(s, refused.Code, refused.Message, true);

@@ -4,6 +4,7 @@ using Meterai.Core.Ledger;
 using Meterai.Core.Serials;
 using Meterai.Storage.Ledger;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Meterai.Storage.Postgres;
 
@@ -17,24 +18,58 @@ internal sealed class PostgresSerialStore(NpgsqlDataSource dataSource, IClock cl
     private const string Columns =
         "serial, state, pending_transfer_id, channel_id, owner_id, reserved_at, document_sha256, page, stamped_at, released_at";
 
+    // The fast paths, one statement for any number of serials (the stamp journal batches them): new serials for
+    // transfers that are pending; reserved serials of the stamp's channel bound to documents no serial holds yet (the
+    // unique index says so). Anything else writes nothing and is decided by the full paths, with every rule.
+    private const string ReserveManySql = """
+        INSERT INTO serials (serial, state, pending_transfer_id, channel_id, owner_id, reserved_at)
+        SELECT u.serial, 1, u.pending, u.channel, u.owner, $5 FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[]) AS u(serial, pending, channel, owner)
+        WHERE EXISTS (SELECT 1 FROM transfers t WHERE t.id = u.pending AND t.flags & 2 <> 0 AND t.pending_state = 1 FOR SHARE)
+        ON CONFLICT (serial) DO NOTHING
+        RETURNING serial
+        """;
+
+    private const string BindManySql = """
+        UPDATE serials s SET state = 2, document_sha256 = u.sha, page = u.page, stamped_at = u.at
+        FROM unnest($1::text[], $2::bytea[], $3::integer[], $4::timestamptz[], $5::uuid[]) AS u(serial, sha, page, at, channel)
+        WHERE s.serial = u.serial AND s.state = 1 AND s.channel_id = u.channel
+        RETURNING s.serial, s.state, s.pending_transfer_id, s.channel_id, s.owner_id, s.reserved_at, s.document_sha256, s.page, s.stamped_at, s.released_at
+        """;
+
+    /// <summary>The reserve fast path for <paramref name="rows"/> (any order; locked in serial order): returns the serials it reserved.</summary>
+    internal static NpgsqlBatchCommand ReserveMany(IReadOnlyList<SerialReservation> rows, DateTimeOffset reservedAt)
+    {
+        var ordered = rows.OrderBy(r => r.Serial.Value, StringComparer.Ordinal).ToList();
+        var cmd = new NpgsqlBatchCommand(ReserveManySql);
+        cmd.Parameters.Add(PostgresRows.Array(ordered.Select(r => r.Serial.Value).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(ordered.Select(r => r.PendingTransferId)), NpgsqlDbType.Uuid));
+        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(ordered.Select(r => r.ChannelId)), NpgsqlDbType.Uuid));
+        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(ordered.Select(r => r.OwnerId)), NpgsqlDbType.Uuid));
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reservedAt.UtcDateTime });
+        return cmd;
+    }
+
+    /// <summary>The bind fast path for <paramref name="rows"/> (locked in serial order): returns the records it bound.</summary>
+    internal static NpgsqlBatchCommand BindMany(IReadOnlyList<(SerialNumber Serial, SerialStamp Stamp)> rows)
+    {
+        var ordered = rows.OrderBy(r => r.Serial.Value, StringComparer.Ordinal).ToList();
+        var cmd = new NpgsqlBatchCommand(BindManySql);
+        cmd.Parameters.Add(PostgresRows.Array(ordered.Select(r => r.Serial.Value).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(PostgresRows.Array(ordered.Select(r => r.Stamp.DocumentSha256).ToArray(), NpgsqlDbType.Bytea));
+        cmd.Parameters.Add(PostgresRows.Array(ordered.Select(r => r.Stamp.Page).ToArray(), NpgsqlDbType.Integer));
+        cmd.Parameters.Add(PostgresRows.Array(ordered.Select(r => TimeCodec.Truncate(r.Stamp.StampedAt).UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(ordered.Select(r => r.Stamp.ChannelId)), NpgsqlDbType.Uuid));
+        return cmd;
+    }
+
     public async Task<Result<SerialRecord>> ReserveAsync(SerialReservation reservation, CancellationToken cancellationToken = default)
     {
-        // Fast path, one statement: a new serial for a transfer that is pending. Anything else (the serial exists, the
-        // transfer is missing or resolved) inserts nothing and is decided by the full path below, with the same rules.
         var reservedAt = TimeCodec.Truncate(clock.UtcNow);
-        await using (var fast = dataSource.CreateCommand("""
-                         INSERT INTO serials (serial, state, pending_transfer_id, channel_id, owner_id, reserved_at)
-                         SELECT $1, 1, $2, $3, $4, $5
-                         WHERE EXISTS (SELECT 1 FROM transfers WHERE id = $2 AND flags & 2 <> 0 AND pending_state = 1 FOR SHARE)
-                         ON CONFLICT (serial) DO NOTHING
-                         """))
+        await using (var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            fast.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reservation.Serial.Value });
-            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(reservation.PendingTransferId) });
-            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(reservation.ChannelId) });
-            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(reservation.OwnerId) });
-            fast.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reservedAt.UtcDateTime });
-            if (await fast.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            await using var fast = new NpgsqlBatch(conn) { BatchCommands = { ReserveMany([reservation], reservedAt) } };
+            await using var r = await fast.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return new SerialRecord(reservation.Serial, SerialState.Reserved, reservation.PendingTransferId, reservation.ChannelId, reservation.OwnerId,
                     reservedAt, null, null, null, null);
@@ -78,20 +113,10 @@ internal sealed class PostgresSerialStore(NpgsqlDataSource dataSource, IClock cl
     public async Task<Result<SerialRecord>> StampAsync(SerialNumber serial, SerialStamp stamp, CancellationToken cancellationToken = default)
     {
         if (SerialRules.ValidateStamp(stamp) is { } invalid) return invalid;
-        // Fast path, one statement: a reserved serial of this channel bound to a document no serial holds yet (the
-        // unique index says so). Anything else binds nothing and is decided by the full path, with the same rules.
         try
         {
-            await using var fast = dataSource.CreateCommand($"""
-                UPDATE serials SET state = 2, document_sha256 = $1, page = $2, stamped_at = $3
-                WHERE serial = $4 AND state = 1 AND channel_id = $5
-                RETURNING {Columns}
-                """);
-            fast.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = stamp.DocumentSha256 });
-            fast.Parameters.Add(new NpgsqlParameter<int> { TypedValue = stamp.Page });
-            fast.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.Truncate(stamp.StampedAt).UtcDateTime });
-            fast.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serial.Value });
-            fast.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = IdCodec.ToGuid(stamp.ChannelId) });
+            await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var fast = new NpgsqlBatch(conn) { BatchCommands = { BindMany([(serial, stamp)]) } };
             await using var r = await fast.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return Read(r);
         }

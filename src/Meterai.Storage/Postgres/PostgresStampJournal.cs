@@ -35,25 +35,6 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
         RETURNING id
         """;
 
-    // The stepwise fast path for many serials: new serials for transfers that are pending. Anything else (a serial
-    // that exists, a transfer missing or resolved) inserts nothing and is decided step by step, with every rule.
-    private const string ReserveSerialsSql = """
-        INSERT INTO serials (serial, state, pending_transfer_id, channel_id, owner_id, reserved_at)
-        SELECT u.serial, 1, u.pending, u.channel, u.owner, $5 FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[]) AS u(serial, pending, channel, owner)
-        WHERE EXISTS (SELECT 1 FROM transfers t WHERE t.id = u.pending AND t.flags & 2 <> 0 AND t.pending_state = 1 FOR SHARE)
-        ON CONFLICT (serial) DO NOTHING
-        RETURNING serial
-        """;
-
-    // Only a reserved serial of the stamp's channel is bound here; anything else is left for the stepwise path to
-    // decide (and the stamp is then not completed below, since its serial is not bound to its output).
-    private const string BindSerialsSql = """
-        UPDATE serials s SET state = 2, document_sha256 = u.sha, page = u.page, stamped_at = u.at
-        FROM unnest($1::text[], $2::bytea[], $3::integer[], $4::timestamptz[], $5::uuid[]) AS u(serial, sha, page, at, channel)
-        WHERE s.serial = u.serial AND s.state = 1 AND s.channel_id = u.channel
-        RETURNING s.serial
-        """;
-
     // A stamp completes when its lease holder closes it and its serial is bound to its output (now or by an earlier
     // run); it records the registry's binding time, as the stepwise path does.
     private const string CompleteStampsSql = """
@@ -144,11 +125,9 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
     {
         var answers = new object?[entries.Count];
         var opens = Enumerable.Range(0, entries.Count).Where(i => entries[i] is Entry.Open).OrderBy(i => ((Entry.Open)entries[i]).Record.Id).ToList();
-        var closes = Enumerable.Range(0, entries.Count).Where(i => entries[i] is Entry.Close)
-            .OrderBy(i => ((Entry.Close)entries[i]).Value.Stamp.Serial.Value, StringComparer.Ordinal).ToList();
+        var closes = Enumerable.Range(0, entries.Count).Where(i => entries[i] is Entry.Close).ToList();
 
-        var reserves = Enumerable.Range(0, entries.Count).Where(i => entries[i] is Entry.Reserve)
-            .OrderBy(i => ((Entry.Reserve)entries[i]).Value.Serial.Value, StringComparer.Ordinal).ToList();
+        var reserves = Enumerable.Range(0, entries.Count).Where(i => entries[i] is Entry.Reserve).ToList();
 
         // 1. The new stamps (a stamp that exists already is answered step by step: that path reads it back) and the serials.
         var created = new HashSet<Guid>();
@@ -160,7 +139,9 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
             await using var batch = new NpgsqlBatch(conn);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             if (opens.Count > 0) batch.BatchCommands.Add(InsertStamps(opens.Select(i => ((Entry.Open)entries[i]).Record).ToList()));
-            if (reserves.Count > 0) batch.BatchCommands.Add(ReserveSerials(reserves.Select(i => ((Entry.Reserve)entries[i]).Value).ToList(), reservedAt));
+            if (reserves.Count > 0) batch.BatchCommands.Add(PostgresSerialStore.ReserveMany(reserves.Select(i => ((Entry.Reserve)entries[i]).Value).ToList(), reservedAt));
+            // Serial reservations alone (their own writer's batches) are the whole transaction: one round trip.
+            if (opens.Count == 0 && closes.Count == 0) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             begun = true;
             await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             if (opens.Count > 0)
@@ -175,6 +156,16 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
             }
         }
 
+        foreach (var i in reserves)
+        {
+            var v = ((Entry.Reserve)entries[i]).Value;
+            if (reserved.Contains(v.Serial.Value))
+            {
+                answers[i] = new SerialRecord(v.Serial, SerialState.Reserved, v.PendingTransferId, v.ChannelId, v.OwnerId, reservedAt, null, null, null, null);
+            }
+        }
+
+        if (opens.Count == 0 && closes.Count == 0) return answers;
         opens.RemoveAll(i => !created.Contains(IdCodec.ToGuid(((Entry.Open)entries[i]).Record.Id)));
 
         // 2. The ledger: the new stamps' reservations and the closings' posts, in one batch of its flow (no COMMIT yet).
@@ -199,7 +190,7 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
             if (binding.Count > 0)
             {
                 var closing = binding.Select(i => ((Entry.Close)entries[i]).Value).ToList();
-                batch.BatchCommands.Add(BindSerials(closing));
+                batch.BatchCommands.Add(PostgresSerialStore.BindMany(closing.Select(c => (c.Stamp.Serial, c.Binding)).ToList()));
                 batch.BatchCommands.Add(CompleteStamps(closing.OrderBy(c => c.Stamp.Id).ToList()));
             }
 
@@ -210,15 +201,6 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
                 // Both statements return rows, so their result sets come in order; the completions are the second.
                 await r.NextResultAsync(ct).ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false)) completedAt[r.GetGuid(0)] = new DateTimeOffset(r.GetDateTime(1), TimeSpan.Zero);
-            }
-        }
-
-        foreach (var i in reserves)
-        {
-            var v = ((Entry.Reserve)entries[i]).Value;
-            if (reserved.Contains(v.Serial.Value))
-            {
-                answers[i] = new SerialRecord(v.Serial, SerialState.Reserved, v.PendingTransferId, v.ChannelId, v.OwnerId, reservedAt, null, null, null, null);
             }
         }
 
@@ -266,28 +248,6 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
         p.Add(PostgresRows.Array(rows.Select(s => s.InputBytes).ToArray(), NpgsqlDbType.Bigint));
         p.Add(PostgresRows.Array(rows.Select(s => s.InputSha256).ToArray(), NpgsqlDbType.Bytea));
         p.Add(PostgresRows.Array(rows.Select(s => s.CreatedAt.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
-        return cmd;
-    }
-
-    private static NpgsqlBatchCommand ReserveSerials(IReadOnlyList<SerialReservation> rows, DateTimeOffset reservedAt)
-    {
-        var cmd = new NpgsqlBatchCommand(ReserveSerialsSql);
-        cmd.Parameters.Add(PostgresRows.Array(rows.Select(s => s.Serial.Value).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(rows.Select(s => s.PendingTransferId)), NpgsqlDbType.Uuid));
-        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(rows.Select(s => s.ChannelId)), NpgsqlDbType.Uuid));
-        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(rows.Select(s => s.OwnerId)), NpgsqlDbType.Uuid));
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reservedAt.UtcDateTime });
-        return cmd;
-    }
-
-    private static NpgsqlBatchCommand BindSerials(IReadOnlyList<StampClose> closes)
-    {
-        var cmd = new NpgsqlBatchCommand(BindSerialsSql);
-        cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => c.Stamp.Serial.Value).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => c.Binding.DocumentSha256).ToArray(), NpgsqlDbType.Bytea));
-        cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => c.Binding.Page).ToArray(), NpgsqlDbType.Integer));
-        cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => TimeCodec.Truncate(c.Binding.StampedAt).UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
-        cmd.Parameters.Add(PostgresRows.Array(PostgresRows.Ids(closes.Select(c => c.Binding.ChannelId)), NpgsqlDbType.Uuid));
         return cmd;
     }
 

@@ -17,7 +17,7 @@ public abstract class StampBadInputContract(DatabaseBackend backend)
     [Fact]
     public async Task Each_bad_input_has_its_own_code_and_leaves_the_quota_and_the_registry_untouched()
     {
-        await using var service = await TestService.StartAsync(backend, null, "Api:MaxUploadBytes=60000");
+        await using var service = await TestService.StartAsync(backend, null, "Api:MaxUploadBytes=60000", "Stamping:AsyncThresholdBytes=20000");
         var world = await World.CreateAsync(service, sell: 3);
         var pdf = TestPdf.Create();
 
@@ -72,6 +72,10 @@ public abstract class StampBadInputContract(DatabaseBackend backend)
         // Out of quota: 402, and again nothing held.
         var empty = await World.CreateAsync(service, sell: 0, admin: world.Admin);
         await ProblemAssert.IsAsync(await StampClient.StampAsync(service.Http, empty.ChannelToken, "k", pdf, empty.Fields()), 402, StampErrors.QuotaExhausted);
+        Assert.Equal(0L, (await empty.QuotaAsync(service)).GetProperty("reserved").GetInt64());
+        // A file large enough to be a job is refused at once too, not queued to fail later.
+        await ProblemAssert.IsAsync(await StampClient.StampAsync(service.Http, empty.ChannelToken, "big", TestPdf.Create(padding: 30_000), empty.Fields()), 402,
+            StampErrors.QuotaExhausted);
         Assert.Equal(0L, (await empty.QuotaAsync(service)).GetProperty("reserved").GetInt64());
 
         // Serials: malformed and unknown.
