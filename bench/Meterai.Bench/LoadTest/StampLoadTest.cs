@@ -100,6 +100,16 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
         }) { IsBackground = true, Name = "loadtest-scheduler", Priority = ThreadPriority.AboveNormal };
         scheduler.Start();
 
+        // The machine's CPU shares over exactly the measured window (not the warm-up, not the drain).
+        var cpuShares = Task.Run(async () =>
+        {
+            await Task.Delay(Remaining(warmupEnd), ct);
+            var start = MachineCpu.Sample();
+            await Task.Delay(Remaining(warmupEnd + options.Duration), ct);
+            return start is { } s && MachineCpu.Sample() is { } end ? end.DescribeSince(s) : null;
+        }, ct);
+        TimeSpan Remaining(TimeSpan at) => at > clock.Elapsed ? at - clock.Elapsed : TimeSpan.Zero;
+
         async Task SendAsync(long n, TimeSpan due)
         {
             var measured = due >= warmupEnd;
@@ -180,6 +190,7 @@ public sealed class StampLoadTest(StampLoadTestOptions options, TextWriter outpu
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"late starts (>{LateThreshold.TotalMilliseconds:0} ms behind schedule): {late}; most in flight: {maxInFlight}; " +
             $"answer bytes avg {(ok.Count == 0 ? 0 : ok.Average(o => o.ResponseBytes)) / 1024:0} KiB; generator CPU {cpu.TotalSeconds / elapsed.TotalSeconds * 100:0}% of one core"));
+        if (await cpuShares is { } shares) await output.WriteLineAsync($"machine CPU, measured window: {shares}");
         return measuredOutcomes.Count > 0 && ok.Count == measuredOutcomes.Count ? 0 : 1;
     }
 
