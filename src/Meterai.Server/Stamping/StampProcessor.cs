@@ -58,11 +58,12 @@ public sealed class StampProcessor(
 
     /// <summary>
     /// Step 1 alone: reserves the quota. Null when reserved (now or before); otherwise the failure to record (the
-    /// stamp is then failed, with nothing held).
+    /// stamp is then failed, with nothing held). <paramref name="tried"/>: the reservation's result when the stamp's
+    /// opening already asked the ledger (a refusal is then read, not asked for again).
     /// </summary>
-    public async Task<(string Code, string Message)?> ReserveQuotaAsync(StampRecord s, CancellationToken ct)
+    public async Task<(string Code, string Message)?> ReserveQuotaAsync(StampRecord s, CancellationToken ct, TransferResult? tried = null)
     {
-        var result = (await ledger.CreateTransfersAsync([Reservation(s)], ct))[0];
+        var result = tried ?? (await ledger.CreateTransfersAsync([Reservation(s)], ct))[0];
         switch (result)
         {
             case TransferResult.Ok:
@@ -83,15 +84,15 @@ public sealed class StampProcessor(
 
     /// <summary>
     /// Runs the steps for the lease holder <paramref name="token"/>. <paramref name="openInput"/> gives the upload.
-    /// <paramref name="reserved"/>: the stamp was just opened with its quota reserved (step 1 done, and no output can
-    /// exist yet).
+    /// <paramref name="reservation"/>: the result of the quota reservation the stamp's opening made (null: none made);
+    /// <see cref="TransferResult.Ok"/> means step 1 is done and no output can exist yet.
     /// </summary>
-    public async Task<StampRun> RunAsync(StampRecord s, UInt128 token, Func<Stream> openInput, string? password, CancellationToken ct, bool reserved = false)
+    public async Task<StampRun> RunAsync(StampRecord s, UInt128 token, Func<Stream> openInput, string? password, CancellationToken ct, TransferResult? reservation = null)
     {
         var t = timings.Start();
-        if (!reserved)
+        if (reservation != TransferResult.Ok)
         {
-            var refused = await ReserveQuotaAsync(s, ct);
+            var refused = await ReserveQuotaAsync(s, ct, reservation);
             t = timings.Lap(StampTimings.Step.ReserveQuota, t);
             if (refused is not null)
             {

@@ -75,7 +75,7 @@ public sealed class StampService(
         var opening = await journal.OpenAsync(record, processor.Reservation(record), ct);
         var stored = opening.Record;
         timings.Lap(StampTimings.Step.Begin, t);
-        if (opening.Created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct, opening.Reserved);
+        if (opening.Created) return await ExecuteAsync(stored, token, upload, form.Password, replayed: false, ct, opening.Reservation);
         if (!stored.RequestSha256.AsSpan().SequenceEqual(fingerprint))
         {
             return ApiProblem.Of(StatusCodes.Status422UnprocessableEntity, IdempotencyKey.Reused,
@@ -132,11 +132,11 @@ public sealed class StampService(
     }
 
     /// <summary>Runs (or queues) the attempt this request holds the lease of.</summary>
-    /// <param name="reserved">The opening already holds the attempt's quota.</param>
-    private async Task<IResult> ExecuteAsync(StampRecord s, UInt128 token, StampUpload upload, string? password, bool replayed, CancellationToken ct, bool reserved = false)
+    /// <param name="reservation">The quota reservation this request's opening made, if it made one.</param>
+    private async Task<IResult> ExecuteAsync(StampRecord s, UInt128 token, StampUpload upload, string? password, bool replayed, CancellationToken ct, TransferResult? reservation = null)
     {
-        if (s.IsJob) return await EnqueueAsync(s, token, upload, reserved, ct);
-        var run = await processor.RunAsync(s, token, upload.OpenRead, password, ct, reserved);
+        if (s.IsJob) return await EnqueueAsync(s, token, upload, reservation, ct);
+        var run = await processor.RunAsync(s, token, upload.OpenRead, password, ct, reservation);
         return run switch
         {
             StampRun.Completed done => new StampFileResult(done.Record, done.Output, files, replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, replayed),
@@ -146,9 +146,9 @@ public sealed class StampService(
     }
 
     /// <summary>A large file: reserve its quota now (so the caller learns at once if there is none), store the upload, queue it.</summary>
-    private async Task<IResult> EnqueueAsync(StampRecord s, UInt128 token, StampUpload upload, bool reserved, CancellationToken ct)
+    private async Task<IResult> EnqueueAsync(StampRecord s, UInt128 token, StampUpload upload, TransferResult? reservation, CancellationToken ct)
     {
-        if (!reserved && await processor.ReserveQuotaAsync(s, ct) is { } refused)
+        if (reservation != TransferResult.Ok && await processor.ReserveQuotaAsync(s, ct, reservation) is { } refused)
         {
             await stamps.FailAsync(s.Id, token, s.Attempt, refused.Code, refused.Message, true, clock.UtcNow, ct);
             return Failure(s, refused.Code, refused.Message, true);
