@@ -17,4 +17,5 @@ root.Subcommands.Add(TokenKeyCommand.Create());
 root.Subcommands.Add(LoadTestStampCommand.Create());
 root.Subcommands.Add(StampCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(AttackCommand.Create());
 return await root.Parse(args).InvokeAsync();

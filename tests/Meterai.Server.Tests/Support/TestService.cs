@@ -67,13 +67,20 @@ public sealed class TestService : ApiClient, IAsyncDisposable
     /// <summary>Creates an operator directly in the database (what `meterai operator add` does) and logs it in over HTTP.</summary>
     public async Task<string> OperatorTokenAsync(params string[] roles)
     {
+        var (email, password) = await OperatorAsync(roles);
+        var token = await PostJsonAsync("/api/v1/auth/operator/login", new { email, password });
+        return token.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>Creates an operator directly in the database (what `meterai operator add` does); returns its credentials.</summary>
+    public async Task<(string Email, string Password)> OperatorAsync(params string[] roles)
+    {
         var email = $"op.{Guid.NewGuid():N}@meterai.id";
         const string password = "operator-password-1";
         var access = new OperatorAccess(Database.Operators, Database.LoginThrottle, new PasswordHasher(TestPasswordIterations), new IdentitySettings(), SystemClock.Instance);
         var created = await access.CreateAsync(email, roles, password);
         Assert.True(created.IsOk, created.Error?.ToString());
-        var token = await PostJsonAsync("/api/v1/auth/operator/login", new { email, password });
-        return token.GetProperty("access_token").GetString()!;
+        return (email, password);
     }
 
     /// <summary>Registers an applicant and completes the code step; returns (token, applicant id).</summary>

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Meterai.Cli.Attacks;
+
+namespace Meterai.Cli.Commands;
+
+/// <summary>
+/// `meterai attack --url http://127.0.0.1:5080 --operator-email … --operator-password … [--codes-file data/dev-outbox.jsonl]
+/// [--data-dir ./data] [--only ID|ITEM …] [--list]`: runs the threat model's attack set (docs/threat-model.md) against a
+/// running server and prints one line per attack. Exit 0 when every attack was held, 1 when any breached, 2 on bad
+/// arguments. The operator must be an issuer admin (the runner sets up channels and quota as the issuer would).
+/// </summary>
+internal static class AttackCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<Uri>("--url") { Description = "the server's base address", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080") };
+        var email = new Option<string?>("--operator-email") { Description = "an issuer admin's e-mail (meterai operator add --role issuer_admin)" };
+        var password = new Option<string?>("--operator-password") { Description = "that operator's password (or METERAI_ATTACK_OPERATOR_PASSWORD)" };
+        var codes = new Option<string?>("--codes-file") { Description = "the development sender's outbox (one-time codes), for attacks that need applicants" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "the node's data folder, when the runner is on the node (the data-folder reader's attacks)" };
+        var only = new Option<string[]>("--only") { Description = "attack ids or threat-model items to run (default: all)", AllowMultipleArgumentsPerToken = true };
+        var list = new Option<bool>("--list") { Description = "list the attacks and exit" };
+        var command = new Command("attack", "run the threat model's attack set against a running server") { url, email, password, codes, dataDir, only, list };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var (selected, unknown) = AttackCatalog.Select(parse.GetValue(only) ?? []);
+            if (unknown.Count > 0)
+            {
+                await error.WriteLineAsync($"error: no attack or item named {string.Join(", ", unknown)} (meterai attack --list)");
+                return 2;
+            }
+
+            if (parse.GetValue(list))
+            {
+                foreach (var a in selected) await output.WriteLineAsync($"{a.Item,-6} {a.Id,-44} {a.Description}");
+                return 0;
+            }
+
+            var operatorEmail = parse.GetValue(email);
+            var operatorPassword = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("METERAI_ATTACK_OPERATOR_PASSWORD");
+            if (string.IsNullOrEmpty(operatorEmail) || string.IsNullOrEmpty(operatorPassword))
+            {
+                await error.WriteLineAsync("error: --operator-email and --operator-password (or METERAI_ATTACK_OPERATOR_PASSWORD) name an issuer admin the runner sets up with");
+                return 2;
+            }
+
+            var codesFile = parse.GetValue(codes);
+            using var target = new AttackTarget(parse.GetValue(url)!, new OperatorCredentials(operatorEmail, operatorPassword),
+                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir));
+            var results = await AttackRun.RunAsync(target, selected, r => output.WriteLine(Line(r)), ct);
+            var breached = results.Count(r => r.Outcome.Verdict == AttackVerdict.Breached);
+            var skipped = results.Count(r => r.Outcome.Verdict == AttackVerdict.Skipped);
+            await output.WriteLineAsync($"{results.Count} attacks: {results.Count - breached - skipped} held, {breached} breached, {skipped} skipped");
+            return breached == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static string Line(AttackResult r) =>
+        $"{r.Outcome.Verdict.ToString().ToUpperInvariant(),-8} {r.Attack.Item,-6} {r.Attack.Id,-44} {r.Took.TotalMilliseconds,7:F0} ms  {r.Outcome.Evidence}";
+}
