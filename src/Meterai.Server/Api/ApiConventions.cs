@@ -9,7 +9,8 @@ namespace Meterai.Server.Api;
 /// 415 and unhandled exceptions included), a correlation id and one structured log line per request, Kestrel and
 /// body limits, and the OpenAPI document at <c>/openapi/v1.json</c>.
 /// Configuration: <c>Api:MaxJsonBodyBytes</c> (default 1 MiB), <c>Api:MaxUploadBytes</c> (default 20 MiB),
-/// <c>Api:MaxConcurrentConnections</c> (default unlimited), <c>Logging:Console:FormatterName</c> (json by default).
+/// <c>Api:MaxConcurrentConnections</c> (default unlimited), <c>Api:TrustedProxies</c> (see <see cref="ClientAddress"/>),
+/// <c>Logging:Console:FormatterName</c> (json by default).
 /// </summary>
 public static class ApiConventions
 {
@@ -57,6 +58,7 @@ public static class ApiConventions
         });
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi("v1", OpenApiProblems.Configure);
+        builder.AddForwardedClientAddress();
 
         var uploadLimit = MaxUploadBytes(builder.Configuration);
         builder.WebHost.ConfigureKestrel(o =>
@@ -75,6 +77,7 @@ public static class ApiConventions
     /// <summary>Middleware order: log and correlate everything, turn failures into problems, route, limit bodies, authenticate.</summary>
     public static WebApplication UseApiConventions(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: the request log and every per-client limit see the client, not the proxy
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
