@@ -14,4 +14,10 @@ internal sealed class LoggingOneTimeCodeSender(ILogger<LoggingOneTimeCodeSender>
             message.Purpose, message.Code, message.To.Value, message.ExpiresAt);
         return Task.CompletedTask;
     }
+
+    public Task SendNoticeAsync(AccountNotice notice, CancellationToken cancellationToken = default)
+    {
+        logger.LogWarning("development one-time code sender: notice {kind} for {destination} (not sent: configure a real sender)", notice.Kind, notice.To.Value);
+        return Task.CompletedTask;
+    }
 }

@@ -1,14 +1,24 @@
 using System.Collections.Concurrent;
 using Meterai.Core.Identity;
 
-namespace Meterai.Server.Tests.Support;
+namespace Meterai.TestSupport;
 
 /// <summary>Keeps every one-time code "sent", so a test can type it in like the applicant would.</summary>
 public sealed class RecordingCodeSender : IOneTimeCodeSender
 {
     private readonly ConcurrentQueue<OneTimeCodeMessage> _sent = new();
 
+    private readonly ConcurrentQueue<AccountNotice> _notices = new();
+
     public IReadOnlyCollection<OneTimeCodeMessage> Sent => _sent;
+
+    public IReadOnlyCollection<AccountNotice> Notices => _notices;
+
+    public Task SendNoticeAsync(AccountNotice notice, CancellationToken cancellationToken = default)
+    {
+        _notices.Enqueue(notice);
+        return Task.CompletedTask;
+    }
 
     public Task SendAsync(OneTimeCodeMessage message, CancellationToken cancellationToken = default)
     {
