@@ -144,6 +144,14 @@ public static class OrderRules
         var status = applied ? decision.ProviderStatus : basis.ProviderStatus;
         // The provider confirms what was recorded on a notification's word: nothing to repair, only the statement to confirm.
         if (state == order.State && status == order.ProviderStatus) return decision;
+        if (!CanMove(order.State, state) && !CanRepair(order, state))
+        {
+            // Not a move the rules (or the database) allow even as a repair: left for an operator, with the reason.
+            return OrderDecision.Keep(ReportVerdict.Refused, order, "repair_not_possible",
+                $"order {order.Id} is {order.State.ToWire()} on status {order.ProviderStatus?.ToWire()}, which the provider never confirmed; "
+                + $"the provider says {report.Status.ToWire()}, which would make it {state.ToWire()}");
+        }
+
         return new OrderDecision(ReportVerdict.Applied, state, status, applied && decision.Credit, applied && decision.LatePayment, OrderRepaired,
             $"order {order.Id} was {order.State.ToWire()} on status {order.ProviderStatus?.ToWire()}, which the provider never confirmed; "
             + $"the provider says {report.Status.ToWire()}: now {state.ToWire()}", Repaired: true);
