@@ -1,5 +1,8 @@
 using Meterai.Cli.Commands;
+using Meterai.Core.Distribution;
 using Meterai.Core.Ledger;
+using Meterai.Core.Orders;
+using Meterai.Core.Payments;
 using Meterai.TestSupport;
 
 namespace Meterai.Cli.Tests;
@@ -73,6 +76,47 @@ public abstract class AuditCommandContract : IAsyncDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"BROKEN  {LedgerInvariant.TransfersAppliedOnce}:", run.Output, StringComparison.Ordinal);
         Assert.Contains($"ok      {LedgerInvariant.DebitsEqualCredits}:", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_order_refunded_without_the_providers_word_exits_1_naming_orders_agree_with_provider()
+    {
+        var args = await SeedAsync();
+        var order = await SoldOrderAsync();
+        var run = await CliRunner.RunAsync(AuditCommand.Create(), args);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("ok      orders_agree_with_provider:", run.Output, StringComparison.Ordinal);
+
+        // The row a forged refund notification left: refunded, though the provider never said so and no stamp came back.
+        var now = _backend.Provider == Storage.DatabaseProvider.Postgres ? "now()" : "1";
+        Assert.Equal(1, await _backend.ExecuteRawAsync($"UPDATE orders SET state = 6, provider_status = 7, refunded_at = {now} WHERE id = '{order.Id}'"));
+        run = await CliRunner.RunAsync(AuditCommand.Create(), args);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("BROKEN  orders_agree_with_provider:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("invariant(s) broken: orders_agree_with_provider", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>An order paid, confirmed by the provider's status API and credited, as the server records one.</summary>
+    private async Task<Order> SoldOrderAsync()
+    {
+        await using var db = await _backend.OpenAsync();
+        var stock = QuotaAccounts.IssuerStock;
+        Assert.All(await db.Ledger.CreateAccountsAsync([stock], Ct), r => Assert.True(r.IsCommitted()));
+        Assert.Equal(TransferResult.Ok, (await db.Ledger.CreateTransfersAsync([new Transfer(LedgerId.New(), SystemAccounts.Minted.Id, stock.Id, 5, TransferCode.Mint)], Ct))[0]);
+        var buyer = Buyer.Applicant(LedgerId.New());
+        Assert.All(await db.Ledger.CreateAccountsAsync([buyer.QuotaAccount()], Ct), r => Assert.True(r.IsCommitted()));
+        var now = DateTimeOffset.UtcNow;
+        var placed = await db.Orders.CreateAsync(new NewOrder(OrderId.New(), buyer, Core.Channels.Channel.DirectId, 2, UnitPrice.WithFee(Rupiah.Zero), PaymentMethod.Qris,
+            null, null, stock.Id, now, now.AddMinutes(15), now.AddMinutes(3)), Ct);
+        var order = placed.Value;
+        foreach (var status in new[] { TransactionStatus.Pending, TransactionStatus.Settlement })
+        {
+            var applied = await db.Orders.ApplyAsync(new ProviderReport("paysim", order.Id, status, FraudStatus.Accept, order.Total, "tx-1", ReportSource.Reconciliation,
+                Confirmed: true, status == TransactionStatus.Settlement ? now : null), Ct);
+            Assert.Equal(ReportVerdict.Applied, applied.Verdict);
+        }
+
+        return order;
     }
 }
 

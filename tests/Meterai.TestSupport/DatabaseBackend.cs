@@ -29,6 +29,9 @@ public abstract class DatabaseBackend : IAsyncDisposable
     /// <summary>Runs raw SQL (both dialects understand it) and returns the rows affected: for tests that try to break the data.</summary>
     public abstract Task<int> ExecuteRawAsync(string sql);
 
+    /// <summary>Runs a raw query (both dialects understand it) and returns its first column of the first row as a number: for tests that count rows.</summary>
+    public abstract Task<long> ScalarAsync(string sql);
+
     public abstract ValueTask DisposeAsync();
 }
 
@@ -49,6 +52,15 @@ public sealed class SqliteBackend : DatabaseBackend
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         return await cmd.ExecuteNonQueryAsync();
+    }
+
+    public override async Task<long> ScalarAsync(string sql)
+    {
+        await using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabaseFile, Pooling = false }.ToString());
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public override ValueTask DisposeAsync()
@@ -97,6 +109,15 @@ public sealed class PostgresBackend : DatabaseBackend
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         return await cmd.ExecuteNonQueryAsync();
+    }
+
+    public override async Task<long> ScalarAsync(string sql)
+    {
+        var options = await OptionsAsync();
+        await using var conn = new NpgsqlConnection(options.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public override async ValueTask DisposeAsync()

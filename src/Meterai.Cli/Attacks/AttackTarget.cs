@@ -27,6 +27,13 @@ public sealed class AttackTarget(Uri baseAddress, OperatorCredentials issuerAdmi
     /// <summary>The node's data folder when the runner sits on the node (null otherwise).</summary>
     public string? DataDirectory { get; } = dataDirectory;
 
+    /// <summary>
+    /// The sandbox payment provider the server charges (`meterai paysim`), when the runner can reach it: paying an order
+    /// there is how an attacker without the provider's key comes by a genuinely signed notification. Null: the attacks
+    /// that need one answer Skipped.
+    /// </summary>
+    public Uri? PaymentSandbox { get; set; }
+
     public HttpClient NewClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
 
     public async Task<string> IssuerAdminTokenAsync(CancellationToken ct)

@@ -5,7 +5,7 @@ namespace Meterai.Cli.Commands;
 
 /// <summary>
 /// `meterai attack --url http://127.0.0.1:5080 --operator-email … --operator-password … [--codes-file data/dev-outbox.jsonl]
-/// [--data-dir ./data] [--only ID|ITEM …] [--list]`: runs the threat model's attack set (docs/threat-model.md) against a
+/// [--data-dir ./data] [--payment-sandbox http://127.0.0.1:5090] [--only ID|ITEM …] [--list]`: runs the threat model's attack set (docs/threat-model.md) against a
 /// running server and prints one line per attack. Exit 0 when every attack was held, 1 when any breached, 2 on bad
 /// arguments. The operator must be an issuer admin (the runner sets up channels and quota as the issuer would).
 /// </summary>
@@ -18,9 +18,10 @@ internal static class AttackCommand
         var password = new Option<string?>("--operator-password") { Description = "that operator's password (or METERAI_ATTACK_OPERATOR_PASSWORD)" };
         var codes = new Option<string?>("--codes-file") { Description = "the development sender's outbox (one-time codes), for attacks that need applicants" };
         var dataDir = new Option<string?>("--data-dir") { Description = "the node's data folder, when the runner is on the node (the data-folder reader's attacks)" };
+        var sandbox = new Option<Uri?>("--payment-sandbox") { Description = "the sandbox provider the server charges (meterai paysim), for attacks that need a genuinely signed notification" };
         var only = new Option<string[]>("--only") { Description = "attack ids or threat-model items to run (default: all)", AllowMultipleArgumentsPerToken = true };
         var list = new Option<bool>("--list") { Description = "list the attacks and exit" };
-        var command = new Command("attack", "run the threat model's attack set against a running server") { url, email, password, codes, dataDir, only, list };
+        var command = new Command("attack", "run the threat model's attack set against a running server") { url, email, password, codes, dataDir, sandbox, only, list };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -48,7 +49,7 @@ internal static class AttackCommand
 
             var codesFile = parse.GetValue(codes);
             using var target = new AttackTarget(parse.GetValue(url)!, new OperatorCredentials(operatorEmail, operatorPassword),
-                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir));
+                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir)) { PaymentSandbox = parse.GetValue(sandbox) };
             var results = await AttackRun.RunAsync(target, selected, r => output.WriteLine(Line(r)), ct);
             var breached = results.Count(r => r.Outcome.Verdict == AttackVerdict.Breached);
             var skipped = results.Count(r => r.Outcome.Verdict == AttackVerdict.Skipped);

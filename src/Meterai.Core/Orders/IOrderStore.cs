@@ -122,5 +122,13 @@ public static class PaymentInvariant
     /// <summary>Orders the provider reported paid without a credit (operators' "paid but not credited"; must be zero).</summary>
     public const string PaidOrdersCredited = "paid_orders_credited";
 
-    public static IReadOnlyList<string> All { get; } = [NoCreditWithoutPayment, FulfilledOrdersCredited, RefundsReversed, PaidOrdersCredited];
+    /// <summary>
+    /// Every order's state agrees with the provider's record: each recorded provider status past pending, each paid or
+    /// fulfilled state, each expiry and each refund not covered by our own refunds is backed by a confirmed statement of
+    /// the provider in the inbox (status API or the answer to our own call, never a notification's word).
+    /// The operator's re-check repairs an order that breaks it.
+    /// </summary>
+    public const string OrdersAgreeWithProvider = "orders_agree_with_provider";
+
+    public static IReadOnlyList<string> All { get; } = [NoCreditWithoutPayment, FulfilledOrdersCredited, RefundsReversed, PaidOrdersCredited, OrdersAgreeWithProvider];
 }

@@ -24,12 +24,15 @@ public enum NotificationDisposition
 public sealed record NotificationOutcome(NotificationDisposition Disposition, string Code, string Message, OrderState? State);
 
 /// <summary>
-/// Takes a notification whose signature the reader already verified, and decides what it changes. Nothing is credited
-/// on a notification's word alone: one that would credit (or contradicts what we recorded) is challenged with the
-/// provider's signed status API (<see cref="NotificationChecks.Confirm"/>), and the provider's answer is what is
-/// applied. Why every crediting notification is challenged: the signature covers order_id, status_code and
-/// gross_amount but not transaction_status, and status_code 200 is shared by capture, settlement, partial_refund and
-/// refund, so a signed notification does not pin the status it claims.
+/// Takes a notification whose signature the reader already verified, and decides what it changes. A notification is a
+/// pointer, never a statement: its signature covers order_id, status_code and gross_amount but not transaction_status
+/// (nor anything else), and status code 200 is shared by capture, settlement, partial_refund and refund, so a signed
+/// settlement replayed with "refund" still verifies. So nothing a notification says is applied: a status already
+/// recorded, or behind the recorded one, needs nothing; anything else is asked of the provider's signed status API
+/// (the way the gateways tell merchants to), and the provider's answer is what is applied
+/// (<see cref="NotificationChecks.Confirm"/> says whether it stood behind the notification). A refund is never taken
+/// from a notification. Events are recorded once per (code, order, claimed status): a replayed signature cannot make
+/// the service write without end.
 /// </summary>
 public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider provider, PaymentSettings settings, IClock clock)
 {
@@ -42,10 +45,12 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         if (order is null) return await IgnoreAsync(n, NotificationChecks.UnknownOrder(n.OrderId), cancellationToken).ConfigureAwait(false);
         if (NotificationChecks.MatchOrder(n, order.Id.Value, order.Total) is { } mismatch) return await IgnoreAsync(n, mismatch, cancellationToken).ConfigureAwait(false);
 
-        var result = await orders.ApplyAsync(ProviderReport.FromNotification(settings.ProviderName, id.Value, n), cancellationToken).ConfigureAwait(false);
-        if (result.Verdict != ReportVerdict.NeedsConfirmation) return await OutcomeAsync(n, result, cancellationToken).ConfigureAwait(false);
+        // The notification's word decides only whether the provider needs asking: a read, no lock, nothing written.
+        var claim = await ClaimAsync(order, n, cancellationToken).ConfigureAwait(false);
+        var claimed = new ApplyResult(claim.Verdict, order, Code: claim.Code, Message: claim.Message);
+        if (claimed.Verdict != ReportVerdict.NeedsConfirmation) return await OutcomeAsync(n, claimed, cancellationToken).ConfigureAwait(false);
 
-        var (challenged, unconfirmed) = await ChallengeAsync(n, id.Value, result, cancellationToken).ConfigureAwait(false);
+        var (challenged, unconfirmed) = await ChallengeAsync(n, id.Value, claimed, cancellationToken).ConfigureAwait(false);
         if (unconfirmed is not null && challenged.Verdict != ReportVerdict.Applied)
         {
             // The provider does not stand behind the notification and its own answer changed nothing: nothing to do.
@@ -56,10 +61,18 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         return await OutcomeAsync(n, challenged, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records a notification the reader refused (malformed, forged) so operators see it; the endpoint answers 4xx.</summary>
-    public Task RecordRejectedAsync(Error error, string? orderId, CancellationToken cancellationToken = default) =>
-        orders.RecordEventAsync(new PaymentEvent(clock.UtcNow, Source, error.Code, Cut(error.Message, 500), orderId is null ? null : Cut(orderId, PaymentEvent.MaxOrderIdLength)),
-            cancellationToken);
+    /// <summary>
+    /// What the rules make of the notification's claim on the order as last read: a duplicate or a stale status needs
+    /// nothing; anything else needs the provider. A read outside the order's lock may be behind, which at worst costs a
+    /// status call (orders only move forward).
+    /// </summary>
+    private async Task<OrderDecision> ClaimAsync(Order order, PaymentNotification n, CancellationToken cancellationToken)
+    {
+        var inbox = await orders.InboxAsync(order.Id, cancellationToken).ConfigureAwait(false);
+        // Paid is not needed to judge an unconfirmed claim (only which statuses the inbox holds).
+        var statements = new OrderStatements([.. inbox.Where(i => i.Provider == settings.ProviderName).Select(i => new RecordedStatus(i.Status, false, i.Confirmed))]);
+        return OrderRules.Decide(order, ProviderReport.FromNotification(settings.ProviderName, order.Id, n), statements);
+    }
 
     /// <summary>
     /// Asks the status API and applies its answer; also returns why the notification itself was not confirmed (it
@@ -125,9 +138,16 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         return new NotificationOutcome(NotificationDisposition.Ignored, why.Code, why.Message, null);
     }
 
-    private Task RecordAsync(PaymentNotification n, Error why, CancellationToken cancellationToken) =>
-        orders.RecordEventAsync(new PaymentEvent(clock.UtcNow, Source, why.Code, Cut(why.Message, 500), Cut(n.OrderId, PaymentEvent.MaxOrderIdLength),
-            n.Status.ToWire(), n.NotificationId is null ? null : Cut(n.NotificationId, 100)), cancellationToken);
+    /// <summary>
+    /// Once per (code, order, claimed status): the signature pins the order (and the amount and status code), so replays
+    /// of one signed notification, whatever else they change, add at most one event per status they may claim.
+    /// </summary>
+    private Task RecordAsync(PaymentNotification n, Error why, CancellationToken cancellationToken)
+    {
+        var orderId = Cut(n.OrderId, PaymentEvent.MaxOrderIdLength);
+        return orders.RecordEventAsync(new PaymentEvent(clock.UtcNow, Source, why.Code, Cut(why.Message, 500), orderId, n.Status.ToWire(),
+            n.NotificationId is null ? null : Cut(n.NotificationId, 100), DedupeKey: $"{Source}:{why.Code}:{orderId}:{n.Status.ToWire()}"), cancellationToken);
+    }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -90,7 +90,9 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
 
     /// <summary>
     /// Asks the provider's status API about the order and applies the answer in the one transaction (crediting it when
-    /// paid); a paid order whose credit did not go through is credited again. The operator's manual re-check.
+    /// paid); a paid order whose credit did not go through is credited again; an order whose state no confirmed
+    /// statement of the provider backs (the audit's orders_agree_with_provider) is repaired to what the provider's answer
+    /// and the books say (<see cref="OrderRules.Rebase"/>). The operator's manual re-check.
     /// </summary>
     public async Task<Result<Order>> RecheckAsync(OrderId id, ReportSource source = ReportSource.Recheck, CancellationToken cancellationToken = default)
     {
@@ -132,7 +134,8 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
             return truth.Error;
         }
 
-        if (result.Verdict == ReportVerdict.Refused && result.Code is { } code)
+        // Refusals, and what an applied answer flags for operators (a repair, a late payment, a refund made at the provider).
+        if (result.Verdict is ReportVerdict.Refused or ReportVerdict.Applied && result.Code is { } code)
         {
             await orders.RecordEventAsync(new PaymentEvent(clock.UtcNow, source.ToWire(), code, result.Message ?? code, order.Id.Value,
                 truth.IsOk ? truth.Value.Status.ToWire() : null, DedupeKey: $"{source.ToWire()}:{code}:{order.Id}:{(truth.IsOk ? truth.Value.Status.ToWire() : "")}"), cancellationToken).ConfigureAwait(false);

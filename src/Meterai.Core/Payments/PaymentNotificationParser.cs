@@ -58,6 +58,8 @@ public static class PaymentNotificationParser
         var transactionTimeText = Required("transaction_time");
         if (missing is not null) return Malformed($"\"{missing}\" is missing, empty or not a string");
         if (HasWrongType(root, out var wrong)) return Malformed($"\"{wrong}\" is not a string");
+        // Cheap before the hash: no gateway sends an order id outside its 1-64 character alphabet.
+        if (!OrderIds.IsValid(orderId)) return Malformed("order_id is not 1-64 characters of A-Z a-z 0-9 - _ . ~");
 
         if (!NotificationSignature.Verify(orderId, statusCode, grossAmount, serverKey, signature))
         {

@@ -13,7 +13,8 @@ namespace Meterai.Server.Payments;
 /// ignored with a reason (unknown order, wrong amount, contradiction), or deferred (the status API did not confirm a
 /// payment; reconciliation will) — the provider's own notification, which sending again would not change;</item>
 /// <item>400 <c>malformed_notification</c> and 403 <c>signature_invalid</c>: not the provider's (or our key is wrong, in
-/// which case the provider keeps retrying and the notification is applied once the key is fixed);</item>
+/// which case the provider keeps retrying and the notification is applied once the key is fixed). Nothing is written
+/// for these: anyone can send them, so they are only counted on this node (<see cref="RefusedNotifications"/>);</item>
 /// <item>503 <c>database_unavailable</c>: nothing could be recorded; the provider retries later.</item>
 /// </list>
 /// The work runs to its commit even when the provider hangs up (its 5 s timeout): the retry then finds it done and
@@ -27,20 +28,25 @@ public static class NotificationEndpoint
         app.MapPost(Path, HandleAsync).AllowAnonymous().WithName("ReceivePaymentNotification").ExcludeFromDescription();
 
     private static async Task<IResult> HandleAsync(HttpRequest request, NotificationIntake intake, PaymentsConfiguration configuration,
-        IHostApplicationLifetime lifetime, ILogger<NotificationIntake> logger)
+        RefusedNotifications refused, IHostApplicationLifetime lifetime, ILogger<NotificationIntake> logger)
     {
         var work = lifetime.ApplicationStopping;
         var parsed = await PaymentNotificationReader.ReadAsync(request, configuration.Gateway.ServerKey, request.HttpContext.RequestAborted);
-        try
+        if (!parsed.IsOk)
         {
-            if (!parsed.IsOk)
+            // Before the signature checked, nothing is written: a forged flood costs a parse and a hash, no row, no log line each.
+            if (refused.Count(parsed.Error.Code, out var since))
             {
-                logger.LogWarning("payment notification refused: {Code}: {Message}", parsed.Error.Code, parsed.Error.Message);
-                await intake.RecordRejectedAsync(parsed.Error, null, work);
-                return ApiProblem.Of(parsed.Error.Code == PaymentErrors.SignatureInvalid ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest,
-                    parsed.Error.Code, parsed.Error.Message);
+                logger.LogWarning("payment notifications refused: {Count} since the last report; this one {Code}: {Message}", since, parsed.Error.Code,
+                    parsed.Error.Message);
             }
 
+            return ApiProblem.Of(parsed.Error.Code == PaymentErrors.SignatureInvalid ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest,
+                parsed.Error.Code, parsed.Error.Message);
+        }
+
+        try
+        {
             var outcome = await intake.ReceiveAsync(parsed.Value, work);
             if (outcome.Disposition != NotificationDisposition.Applied)
             {

@@ -57,7 +57,7 @@ internal static class OperatorPaymentEndpoints
                 return order.IsOk ? Results.Ok(OrderResponse.From(order.Value, true)) : PaymentsApi.Problem(order.Error);
             })
             .RequireAuthorization(AccessPolicies.IssuerAdmin)
-            .WithSummary("Ask the provider's status API about the order now and apply its answer (credits a paid order, retries a failed credit) (issuer admin)")
+            .WithSummary("Ask the provider's status API about the order now and apply its answer (credits a paid order, retries a failed credit, repairs a state the provider never confirmed) (issuer admin)")
             .Produces<OrderResponse>()
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden).Problems(404, OrderErrors.OrderNotFound)
             .Problems(502, "provider_unauthorized", "provider_protocol_error", "provider_rejected").Problems(503, "provider_unavailable");
@@ -76,7 +76,7 @@ internal static class OperatorPaymentEndpoints
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden).Problems(404, OrderErrors.OrderNotFound)
             .Problems(409, OrderErrors.RefundNotAllowed, OrderErrors.RefundExceedsOrder, OrderErrors.QuotaAlreadyUsed, OrderErrors.RefundKeyReused);
 
-        op.MapGet("/payments/health", async (IOrderStore store, PaymentsConfiguration configuration, IClock clock, CancellationToken ct) =>
+        op.MapGet("/payments/health", async (IOrderStore store, PaymentsConfiguration configuration, RefusedNotifications refused, IClock clock, CancellationToken ct) =>
             {
                 var now = clock.UtcNow;
                 var s = configuration.Settings;
@@ -86,7 +86,8 @@ internal static class OperatorPaymentEndpoints
                 return Results.Ok(new PaymentHealthResponse(attention ? "attention" : "ok", h.PaidNotCredited, h.OrdersByState.ToDictionary(x => x.Key.ToWire(), x => x.Value),
                     h.AwaitingPaymentOverdue, h.RefundsOutstanding, h.RefundsFailed, h.EventsLastDay, h.EventsLastDayByCode,
                     h.Workers.Select(w => new WorkerLease(w.Name, w.Holder, w.Until, w.LastCompletedAt)),
-                    new ProviderInfo(s.ProviderName, configuration.Gateway.BaseAddress.ToString(), configuration.SandboxDefaults, configuration.ProviderNote)));
+                    new ProviderInfo(s.ProviderName, configuration.Gateway.BaseAddress.ToString(), configuration.SandboxDefaults, configuration.ProviderNote),
+                    refused.ByCode));
             })
             .RequireAuthorization(AccessPolicies.Auditor)
             .WithSummary("Payments health: paid but not credited (must stay zero), orders by state, overdue orders, refunds outstanding or failed, events of the last day, workers, provider (auditor, issuer admin)")
@@ -96,7 +97,7 @@ internal static class OperatorPaymentEndpoints
         op.MapGet("/payments/events", async (IOrderStore store, string? order_id, int? limit, CancellationToken ct) =>
                 Results.Ok((await store.EventsAsync(order_id, Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(PaymentEventResponse.From)))
             .RequireAuthorization(AccessPolicies.Auditor)
-            .WithSummary("Payment events, newest first: refused notifications with their reason, unconfirmed challenges, settlement mismatches, late payments (auditor, issuer admin)")
+            .WithSummary("Payment events, newest first: signed notifications ignored with their reason (once per order, status and reason), unconfirmed challenges, settlement mismatches, late payments, repairs (auditor, issuer admin)")
             .Produces<IEnumerable<PaymentEventResponse>>()
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden);
     }

@@ -56,11 +56,12 @@ public sealed record RefundResponse(string Id, string OrderId, int Quantity, lon
         new(r.Id, r.OrderId.Value, r.Quantity, r.Amount.Value, r.State.ToWire(), r.Reason, r.CreatedAt, r.CompletedAt, r.Error);
 }
 
+/// <param name="Confirmed">The provider's confirmed word (status API or the answer to our own call); false only for rows written before issue 10.</param>
 public sealed record InboxEntryResponse(string Provider, string Status, string Source, string Verdict, string? TransactionId, string? NotificationId,
-    DateTimeOffset ReceivedAt, string? Note)
+    DateTimeOffset ReceivedAt, string? Note, bool Confirmed)
 {
     public static InboxEntryResponse From(InboxEntry e) => new(e.Provider, e.Status.ToWire(), e.Source.ToWire(),
-        e.Verdict == ReportVerdict.Stale ? "stale" : "applied", e.TransactionId, e.NotificationId, e.ReceivedAt, e.Note);
+        e.Verdict == ReportVerdict.Stale ? "stale" : "applied", e.TransactionId, e.NotificationId, e.ReceivedAt, e.Note, e.Confirmed);
 }
 
 public sealed record PaymentEventResponse(long Id, DateTimeOffset At, string Source, string Code, string Message, string? OrderId, string? Status, string? NotificationId)
@@ -79,6 +80,8 @@ public sealed record ProviderInfo(string Name, string BaseUrl, bool SandboxDefau
 public sealed record WorkerLease(string Name, string Holder, DateTimeOffset Until, DateTimeOffset? LastCompletedAt);
 
 /// <summary>The operator's payments health: <see cref="PaidButNotCredited"/> must stay zero.</summary>
+/// <param name="RefusedNotificationsOnThisNode">Notifications refused before their signature checked (forged, malformed), by code, since
+/// the answering node started: never written to the database, so counted per node.</param>
 public sealed record PaymentHealthResponse(
     string Status,
     long PaidButNotCredited,
@@ -89,7 +92,8 @@ public sealed record PaymentHealthResponse(
     long EventsLastDay,
     IReadOnlyDictionary<string, long> EventsLastDayByCode,
     IEnumerable<WorkerLease> Workers,
-    ProviderInfo Provider);
+    ProviderInfo Provider,
+    IReadOnlyDictionary<string, long> RefusedNotificationsOnThisNode);
 
 /// <summary>Wire names and the HTTP statuses of the payments codes (registered once with <see cref="ErrorStatus"/>).</summary>
 internal static class PaymentsApi

@@ -20,6 +20,7 @@ public static class PaymentsServices
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);
         services.AddSingleton(_ => new PaymentsHttp());
+        services.AddSingleton(_ => new RefusedNotifications(TimeProvider.System));
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<MeteraiDatabase>().Orders);
         services.AddSingleton<IPriceList>(sp => new PriceList(sp.GetRequiredService<MeteraiDatabase>().Channels, configuration.Settings.DefaultServiceFee));
         services.AddSingleton<IPaymentProvider>(sp => new GatewayPaymentProvider(sp.GetRequiredService<PaymentsHttp>().Client, configuration.Gateway));

@@ -20,6 +20,22 @@ internal static class OrderAuditQueries
           AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = o.credit_transfer_id)
         """;
 
+    /// <summary>
+    /// Orders whose state disagrees with the provider's confirmed statements (inbox rows with confirmed = 1): a provider
+    /// status past pending that the provider never confirmed; paid or fulfilled without a confirmed paid status; expired
+    /// without a confirmed deny, cancel or expire; refunded beyond our own refunds without a confirmed refund.
+    /// </summary>
+    public const string DisagreeWithProviderSql = """
+        SELECT count(*), (SELECT count(*) FROM orders)
+        FROM orders o
+        WHERE (o.provider_status IS NOT NULL AND o.provider_status <> 0
+               AND NOT EXISTS (SELECT 1 FROM payment_inbox i WHERE i.order_id = o.id AND i.status = o.provider_status AND i.confirmed = 1))
+           OR (o.state IN (3, 4) AND NOT EXISTS (SELECT 1 FROM payment_inbox i WHERE i.order_id = o.id AND i.paid = 1 AND i.confirmed = 1))
+           OR (o.state = 5 AND NOT EXISTS (SELECT 1 FROM payment_inbox i WHERE i.order_id = o.id AND i.status IN (3, 4, 5) AND i.confirmed = 1))
+           OR (o.state = 6 AND o.refunded_quantity <> o.quantity
+               AND NOT EXISTS (SELECT 1 FROM payment_inbox i WHERE i.order_id = o.id AND i.status = 7 AND i.confirmed = 1))
+        """;
+
     public static async Task<IReadOnlyList<InvariantCheck>> AuditAsync(LedgerAuditQueries.QueryRow query, CancellationToken ct)
     {
         var checks = new List<InvariantCheck>();
@@ -55,6 +71,11 @@ internal static class OrderAuditQueries
         checks.Add(new InvariantCheck(PaymentInvariant.RefundsReversed, refundsHold, refundsHold
             ? $"{refunds[2]} refunds, each with its reversing transfer"
             : $"{refunds[0]} refunds without a matching reversing transfer; {refunds[1]} orders whose refunded quantity disagrees with their refunds"));
+
+        var disagree = await query(DisagreeWithProviderSql, ct).ConfigureAwait(false);
+        checks.Add(new InvariantCheck(PaymentInvariant.OrdersAgreeWithProvider, disagree[0] == 0, disagree[0] == 0
+            ? $"{disagree[1]} orders, each state backed by the provider's confirmed word"
+            : $"{disagree[0]} orders whose state or provider status no confirmed statement of the provider backs (POST /api/v1/operator/orders/{{id}}/recheck repairs one)"));
 
         var paidNotCredited = await query(PaidNotCreditedSql, ct).ConfigureAwait(false);
         checks.Add(new InvariantCheck(PaymentInvariant.PaidOrdersCredited, paidNotCredited[0] == 0, paidNotCredited[0] == 0

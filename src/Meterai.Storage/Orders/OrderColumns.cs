@@ -17,7 +17,7 @@ internal static class OrderColumns
 
     public static string RefundAs(string alias) => string.Join(", ", Refund.Split(", ").Select(c => alias + "." + c));
 
-    public const string Inbox = "provider, order_id, status, source, verdict, transaction_id, notification_id, received_at, note";
+    public const string Inbox = "provider, order_id, status, source, verdict, transaction_id, notification_id, received_at, note, confirmed";
 
     public const string Event = "id, at, source, code, message, order_id, status, notification_id, dedupe_key";
 

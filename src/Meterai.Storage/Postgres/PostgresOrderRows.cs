@@ -56,7 +56,7 @@ internal static class PostgresOrderRows
     {
         OrderId.TryParse(r.GetString(1), out var orderId);
         return new InboxEntry(r.GetString(0), orderId!.Value, (TransactionStatus)r.GetInt16(2), (ReportSource)r.GetInt16(3), (ReportVerdict)r.GetInt16(4),
-            Text(r, 5), Text(r, 6), Time(r, 7)!.Value, Text(r, 8));
+            Text(r, 5), Text(r, 6), Time(r, 7)!.Value, Text(r, 8), r.GetInt16(9) == 1);
     }
 
     public static StoredPaymentEvent Event(NpgsqlDataReader r) =>
@@ -117,18 +117,35 @@ internal static class PostgresOrderRows
         return cmd;
     }
 
-    public static NpgsqlBatchCommand InsertInbox(ProviderReport report, ReportVerdict verdict, DateTimeOffset now)
+    /// <summary>The inbox write <see cref="OrderRules.InboxWriteFor"/> chose (only the provider's confirmed word is written); null for none.</summary>
+    public static NpgsqlBatchCommand? WriteInbox(InboxWrite write, ProviderReport report, ReportVerdict verdict, DateTimeOffset now)
     {
-        var cmd = new NpgsqlBatchCommand($"INSERT INTO payment_inbox ({Orders.OrderColumns.Inbox}, paid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-        foreach (var p in (NpgsqlParameter[])
-                 [
-                     Text(report.Provider), Text(report.OrderId.Value), Small((short)report.Status), Small((short)report.Source), Small((short)verdict),
-                     Text(report.TransactionId), Text(report.NotificationId), Time(now), Text(report.Note), Small(report.WasPaid ? (short)1 : (short)0),
-                 ])
+        NpgsqlBatchCommand cmd;
+        NpgsqlParameter[] values;
+        switch (write)
         {
-            cmd.Parameters.Add(p);
+            case InboxWrite.Insert:
+                cmd = new NpgsqlBatchCommand($"INSERT INTO payment_inbox ({Orders.OrderColumns.Inbox}, paid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)");
+                values =
+                [
+                    Text(report.Provider), Text(report.OrderId.Value), Small((short)report.Status), Small((short)report.Source), Small((short)verdict),
+                    Text(report.TransactionId), Text(report.NotificationId), Time(now), Text(report.Note), Small(report.WasPaid ? (short)1 : (short)0),
+                ];
+                break;
+            case InboxWrite.Confirm:
+                cmd = new NpgsqlBatchCommand("UPDATE payment_inbox SET confirmed = 1 WHERE provider = $1 AND order_id = $2 AND status = $3 AND confirmed = 0");
+                values = [Text(report.Provider), Text(report.OrderId.Value), Small((short)report.Status)];
+                break;
+            default:
+                return null;
         }
 
+        foreach (var p in values) cmd.Parameters.Add(p);
         return cmd;
     }
+
+    /// <summary>The order's inbox rows of one provider, as <see cref="OrderStatements"/> reads them.</summary>
+    public const string StatementsSql = "SELECT status, paid, confirmed FROM payment_inbox WHERE provider = $1 AND order_id = $2";
+
+    public static RecordedStatus Statement(NpgsqlDataReader r) => new((TransactionStatus)r.GetInt16(0), r.GetInt16(1) == 1, r.GetInt16(2) == 1);
 }

@@ -17,9 +17,9 @@ internal sealed partial class PostgresOrderStore
             await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
             try
             {
-                // Round trip 1: BEGIN, lock the order, and see whether the inbox holds this status (under the order's lock
-                // every inbox insert for the order is serialised; the primary key is the last line behind it).
-                var (order, recorded, _) = await LockOrderAsync(conn, report.OrderId, report, null, ct).ConfigureAwait(false);
+                // Round trip 1: BEGIN, lock the order, and read what the inbox holds for it (under the order's lock every inbox
+                // write for the order is serialised; the primary key is the last line behind it).
+                var (order, inbox, _) = await LockOrderAsync(conn, report.OrderId, report, null, ct).ConfigureAwait(false);
                 if (order is null)
                 {
                     await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
@@ -27,7 +27,8 @@ internal sealed partial class PostgresOrderStore
                 }
 
                 var now = Now;
-                var decision = OrderRules.Decide(order, report, recorded);
+                var decision = OrderRules.Decide(order, report, inbox);
+                var write = OrderRules.InboxWriteFor(report, inbox, decision);
                 switch (decision.Verdict)
                 {
                     case ReportVerdict.Refused:
@@ -35,28 +36,35 @@ internal sealed partial class PostgresOrderStore
                         await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
                         return new ApplyResult(decision.Verdict, order, Code: decision.Code, Message: decision.Message);
                     case ReportVerdict.Duplicate:
-                        if (report.Charge is { } charge && order.Charge is null)
-                        {
-                            // The pending notification overtook our charge's answer: the buyer's QR / VA number is still kept.
-                            var withCharge = order with { Charge = charge, UpdatedAt = now };
-                            await RunAsync(conn, [Update(withCharge), Commit()], ct).ConfigureAwait(false);
-                            return new ApplyResult(ReportVerdict.Duplicate, withCharge);
-                        }
-
-                        await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
-                        return new ApplyResult(ReportVerdict.Duplicate, order);
                     case ReportVerdict.Stale:
                     {
-                        var after = order.Charge is null && report.Charge is not null ? order with { Charge = report.Charge, UpdatedAt = now } : order;
-                        await RunAsync(conn, [InsertInbox(report, ReportVerdict.Stale, now), Update(after), Commit()], ct).ConfigureAwait(false);
-                        return new ApplyResult(ReportVerdict.Stale, after, Code: decision.Code, Message: decision.Message);
+                        // Nothing moves; the provider's confirmed word is still recorded once (a stale row, or confirming an old row),
+                        // and a pending notification that overtook our charge's answer still leaves the buyer's QR / VA number kept.
+                        var after = report.Charge is { } charge && order.Charge is null ? order with { Charge = charge, UpdatedAt = now } : order;
+                        var commands = new List<NpgsqlBatchCommand>();
+                        if (WriteInbox(write, report, decision.Verdict, now) is { } row) commands.Add(row);
+                        if (!ReferenceEquals(after, order)) commands.Add(Update(after));
+                        if (commands.Count == 0)
+                        {
+                            await PostgresLedgerTransaction.RollbackAsync(conn).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            commands.Add(Commit());
+                            await RunAsync(conn, [.. commands], ct).ConfigureAwait(false);
+                        }
+
+                        return new ApplyResult(decision.Verdict, after, Code: decision.Code, Message: decision.Message);
                     }
                 }
+
+                NpgsqlBatchCommand[] Writes(Order advanced) =>
+                    WriteInbox(write, report, ReportVerdict.Applied, now) is { } row ? [row, Update(advanced), Commit()] : [Update(advanced), Commit()];
 
                 if (!decision.Credit)
                 {
                     var after = OrderRules.Advance(order, decision, report, null, now);
-                    await RunAsync(conn, [InsertInbox(report, ReportVerdict.Applied, now), Update(after), Commit()], ct).ConfigureAwait(false);
+                    await RunAsync(conn, Writes(after), ct).ConfigureAwait(false);
                     return new ApplyResult(ReportVerdict.Applied, after, Code: decision.Code, Message: decision.Message);
                 }
 
@@ -66,7 +74,7 @@ internal sealed partial class PostgresOrderStore
                 var outcome = await ledger.ApplyWithinAsync(conn, [[OrderCredit.CreditFor(order)]], o =>
                 {
                     credited = OrderRules.Advance(order, decision, report, o.Results[0][0], now);
-                    return [InsertInbox(report, ReportVerdict.Applied, now), Update(credited), Commit()];
+                    return Writes(credited);
                 }, ct).ConfigureAwait(false);
                 return new ApplyResult(ReportVerdict.Applied, credited, outcome.Results[0][0], decision.Code, decision.Message);
             }
@@ -149,8 +157,8 @@ internal sealed partial class PostgresOrderStore
             }
         }, cancellationToken);
 
-    /// <summary>BEGIN; the order locked; whether the inbox holds the report's status; the refund with the given id.</summary>
-    private static async Task<(Order? Order, bool Recorded, OrderRefund? Refund)> LockOrderAsync(
+    /// <summary>BEGIN; the order locked; what the inbox holds for it from the report's provider; the refund with the given id.</summary>
+    private static async Task<(Order? Order, OrderStatements Inbox, OrderRefund? Refund)> LockOrderAsync(
         NpgsqlConnection conn, OrderId id, ProviderReport? report, string? refundId, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(conn);
@@ -160,11 +168,10 @@ internal sealed partial class PostgresOrderStore
         batch.BatchCommands.Add(select);
         if (report is not null)
         {
-            var inbox = new NpgsqlBatchCommand("SELECT count(*) FROM payment_inbox WHERE provider = $1 AND order_id = $2 AND status = $3");
-            inbox.Parameters.Add(Text(report.Provider));
-            inbox.Parameters.Add(Text(id.Value));
-            inbox.Parameters.Add(Small((short)report.Status));
-            batch.BatchCommands.Add(inbox);
+            var statements = new NpgsqlBatchCommand(StatementsSql);
+            statements.Parameters.Add(Text(report.Provider));
+            statements.Parameters.Add(Text(id.Value));
+            batch.BatchCommands.Add(statements);
         }
 
         if (refundId is not null)
@@ -176,12 +183,11 @@ internal sealed partial class PostgresOrderStore
 
         await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var order = (await PostgresRows.ReadAllAsync(r, Order, ct).ConfigureAwait(false)).FirstOrDefault();
-        var recorded = false;
+        var inbox = OrderStatements.None;
         if (report is not null)
         {
             await r.NextResultAsync(ct).ConfigureAwait(false);
-            await r.ReadAsync(ct).ConfigureAwait(false);
-            recorded = r.GetInt64(0) > 0;
+            inbox = new OrderStatements(await PostgresRows.ReadAllAsync(r, Statement, ct).ConfigureAwait(false));
         }
 
         OrderRefund? existing = null;
@@ -191,7 +197,7 @@ internal sealed partial class PostgresOrderStore
             existing = (await PostgresRows.ReadAllAsync(r, Refund, ct).ConfigureAwait(false)).FirstOrDefault();
         }
 
-        return (order, recorded, existing);
+        return (order, inbox, existing);
     }
 
     private static async Task RunAsync(NpgsqlConnection conn, NpgsqlBatchCommand[] commands, CancellationToken ct)

@@ -55,7 +55,7 @@ internal static class SqliteOrderRows
     {
         OrderId.TryParse(r.GetString(1), out var orderId);
         return new InboxEntry(r.GetString(0), orderId!.Value, (TransactionStatus)r.GetInt16(2), (ReportSource)r.GetInt16(3), (ReportVerdict)r.GetInt16(4),
-            Text(r, 5), Text(r, 6), Time(r, 7)!.Value, Text(r, 8));
+            Text(r, 5), Text(r, 6), Time(r, 7)!.Value, Text(r, 8), r.GetInt16(9) == 1);
     }
 
     public static StoredPaymentEvent Event(SqliteDataReader r) =>
@@ -95,13 +95,27 @@ internal static class SqliteOrderRows
             Value(o.Charge?.ExpiresAt),
         ]);
 
-    public static (string Sql, object[] Values) InsertInbox(ProviderReport report, ReportVerdict verdict, DateTimeOffset now) =>
-    (
-        $"INSERT INTO payment_inbox ({Orders.OrderColumns.Inbox}, paid) VALUES ($p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10)",
-        [
-            report.Provider, report.OrderId.Value, (short)report.Status, (short)report.Source, (short)verdict, Value(report.TransactionId),
-            Value(report.NotificationId), Value(now), Value(report.Note), report.WasPaid ? 1 : 0,
-        ]);
+    /// <summary>The inbox write <see cref="OrderRules.InboxWriteFor"/> chose (only the provider's confirmed word is written); null for none.</summary>
+    public static (string Sql, object[] Values)? WriteInbox(InboxWrite write, ProviderReport report, ReportVerdict verdict, DateTimeOffset now) => write switch
+    {
+        InboxWrite.Insert =>
+        (
+            $"INSERT INTO payment_inbox ({Orders.OrderColumns.Inbox}, paid) VALUES ($p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, 1, $p10)",
+            [
+                report.Provider, report.OrderId.Value, (short)report.Status, (short)report.Source, (short)verdict, Value(report.TransactionId),
+                Value(report.NotificationId), Value(now), Value(report.Note), report.WasPaid ? 1 : 0,
+            ]),
+        InboxWrite.Confirm =>
+        (
+            "UPDATE payment_inbox SET confirmed = 1 WHERE provider = $p1 AND order_id = $p2 AND status = $p3 AND confirmed = 0",
+            [report.Provider, report.OrderId.Value, (short)report.Status]),
+        _ => null,
+    };
+
+    /// <summary>The order's inbox rows of one provider, as <see cref="OrderStatements"/> reads them.</summary>
+    public const string StatementsSql = "SELECT status, paid, confirmed FROM payment_inbox WHERE provider = $p1 AND order_id = $p2";
+
+    public static RecordedStatus Statement(SqliteDataReader r) => new((TransactionStatus)r.GetInt16(0), r.GetInt16(1) == 1, r.GetInt16(2) == 1);
 
     public static (string Sql, object[] Values) InsertRefund(OrderRefund r) =>
     (

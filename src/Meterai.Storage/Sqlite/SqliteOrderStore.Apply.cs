@@ -23,30 +23,24 @@ internal sealed partial class SqliteOrderStore
                 var order = await OneAsync(conn, tx, $"SELECT {OrderColumns.Order} FROM orders WHERE id = $p1", [report.OrderId.Value], cancellationToken)
                     .ConfigureAwait(false);
                 if (order is null) return Unknown(report.OrderId);
-                var recorded = (await ListAsync(conn, tx, "SELECT count(*) FROM payment_inbox WHERE provider = $p1 AND order_id = $p2 AND status = $p3",
-                    [report.Provider, report.OrderId.Value, (short)report.Status], r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0] > 0;
+                var inbox = new OrderStatements(await ListAsync(conn, tx, StatementsSql, [report.Provider, report.OrderId.Value], Statement, cancellationToken)
+                    .ConfigureAwait(false));
                 var now = Now;
-                var decision = OrderRules.Decide(order, report, recorded);
+                var decision = OrderRules.Decide(order, report, inbox);
+                var write = OrderRules.InboxWriteFor(report, inbox, decision);
                 switch (decision.Verdict)
                 {
                     case ReportVerdict.Refused:
                     case ReportVerdict.NeedsConfirmation:
                         return new ApplyResult(decision.Verdict, order, Code: decision.Code, Message: decision.Message);
                     case ReportVerdict.Duplicate:
-                        if (report.Charge is { } charge && order.Charge is null)
-                        {
-                            var withCharge = order with { Charge = charge, UpdatedAt = now };
-                            await ExecuteAsync(conn, tx, Update(withCharge), cancellationToken).ConfigureAwait(false);
-                            return new ApplyResult(ReportVerdict.Duplicate, withCharge);
-                        }
-
-                        return new ApplyResult(ReportVerdict.Duplicate, order);
                     case ReportVerdict.Stale:
                     {
-                        var after = order.Charge is null && report.Charge is not null ? order with { Charge = report.Charge, UpdatedAt = now } : order;
-                        await ExecuteAsync(conn, tx, InsertInbox(report, ReportVerdict.Stale, now), cancellationToken).ConfigureAwait(false);
-                        await ExecuteAsync(conn, tx, Update(after), cancellationToken).ConfigureAwait(false);
-                        return new ApplyResult(ReportVerdict.Stale, after, Code: decision.Code, Message: decision.Message);
+                        // Nothing moves; the provider's confirmed word is still recorded once (a stale row, or confirming an old row).
+                        var after = report.Charge is { } charge && order.Charge is null ? order with { Charge = charge, UpdatedAt = now } : order;
+                        if (WriteInbox(write, report, decision.Verdict, now) is { } row) await ExecuteAsync(conn, tx, row, cancellationToken).ConfigureAwait(false);
+                        if (!ReferenceEquals(after, order)) await ExecuteAsync(conn, tx, Update(after), cancellationToken).ConfigureAwait(false);
+                        return new ApplyResult(decision.Verdict, after, Code: decision.Code, Message: decision.Message);
                     }
                 }
 
@@ -58,7 +52,7 @@ internal sealed partial class SqliteOrderStore
                 }
 
                 var advanced = OrderRules.Advance(order, decision, report, credit, now);
-                await ExecuteAsync(conn, tx, InsertInbox(report, ReportVerdict.Applied, now), cancellationToken).ConfigureAwait(false);
+                if (WriteInbox(write, report, ReportVerdict.Applied, now) is { } inserted) await ExecuteAsync(conn, tx, inserted, cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(conn, tx, Update(advanced), cancellationToken).ConfigureAwait(false);
                 return new ApplyResult(ReportVerdict.Applied, advanced, credit, decision.Code, decision.Message);
             }, cancellationToken);

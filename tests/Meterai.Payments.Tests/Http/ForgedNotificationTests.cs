@@ -6,9 +6,9 @@ using Meterai.Payments.Tests.Support;
 namespace Meterai.Payments.Tests.Http;
 
 /// <summary>
-/// Bad input at the notification endpoint (real Kestrel, real sandbox): nothing is credited, the event is recorded with
-/// its reason, and the answer is the documented one (4xx for what is not the provider's, 200 "ignored"/"already_known"
-/// for the provider's own notifications, so that they are not sent forever).
+/// Bad input at the notification endpoint (real Kestrel, real sandbox): nothing is credited, and the answer is the
+/// documented one (4xx for what is not the provider's, counted but never written; 200 "ignored"/"already_known" for
+/// the provider's own notifications, so that they are not sent forever, with the reason recorded once).
 /// </summary>
 public sealed class ForgedNotificationTests : IAsyncLifetime
 {
@@ -33,9 +33,13 @@ public sealed class ForgedNotificationTests : IAsyncLifetime
 
         Assert.Equal(OrderState.PendingPayment, (await _h.OrderAsync(order.Id)).State);
         Assert.Equal(0, await _h.QuotaAsync(order));
-        var events = await _h.Orders.EventsAsync(null, 50, Sales.Ct);
-        Assert.Contains(events, e => e.Event.Code == "signature_invalid");
-        Assert.Contains(events, e => e.Event.Code == "malformed_notification");
+        // Anyone can send these: nothing is written for them (issue 10, item 9); operators see them counted per node.
+        Assert.DoesNotContain(await _h.Orders.EventsAsync(null, 50, Sales.Ct), e => e.Event.Code is "signature_invalid" or "malformed_notification");
+        var (healthStatus, health) = await _h.SendAsync(HttpMethod.Get, "/api/v1/operator/payments/health", token: await _h.OperatorAsync("auditor"));
+        Assert.Equal(200, healthStatus);
+        var refused = health.GetProperty("refused_notifications_on_this_node");
+        Assert.Equal(1, refused.GetProperty("signature_invalid").GetInt64());
+        Assert.Equal(1, refused.GetProperty("malformed_notification").GetInt64());
     }
 
     [Fact]

@@ -100,9 +100,70 @@ public abstract class OrderStoreContract(DatabaseBackend backend) : IAsyncLifeti
         Assert.False(await CreditExistsAsync(_db.Ledger, order));
         Assert.Equal(0, await BalanceAsync(_db.Ledger, order.QuotaAccountId));
 
-        // Unpaid moves need no confirmation: a wrong one costs nothing (and a later payment is still credited).
-        var pending = await Orders.ApplyAsync(Report(order, TransactionStatus.Pending, confirmed: false, source: ReportSource.Notification), Ct);
-        Assert.Equal(OrderState.PendingPayment, pending.Order!.State);
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_report_moves_no_order_and_writes_nothing()
+    {
+        // A notification's word (its status is not covered by the signature) never moves an order, in either direction.
+        var open = await PlaceAsync(_db, NewOrder(SystemClock.Instance));
+        foreach (var status in new[] { TransactionStatus.Pending, TransactionStatus.Expire, TransactionStatus.Cancel, TransactionStatus.Refund })
+        {
+            var claimed = await Orders.ApplyAsync(Report(open, status, confirmed: false, source: ReportSource.Notification), Ct);
+            Assert.Equal(ReportVerdict.NeedsConfirmation, claimed.Verdict);
+        }
+
+        Assert.Empty(await Orders.InboxAsync(open.Id, Ct));
+        Assert.Equal(OrderState.Created, (await Orders.GetAsync(open.Id, Ct))!.State);
+
+        var fulfilled = await PlaceAsync(_db, NewOrder(SystemClock.Instance, quantity: 3));
+        await Orders.ApplyAsync(Report(fulfilled, TransactionStatus.Settlement), Ct);
+        foreach (var status in new[] { TransactionStatus.PartialRefund, TransactionStatus.Refund, TransactionStatus.Expire })
+        {
+            var claimed = await Orders.ApplyAsync(Report(fulfilled, status, confirmed: false, source: ReportSource.Notification), Ct);
+            Assert.Equal(ReportVerdict.NeedsConfirmation, claimed.Verdict);
+        }
+
+        var stored = (await Orders.GetAsync(fulfilled.Id, Ct))!;
+        Assert.Equal((OrderState.Fulfilled, TransactionStatus.Settlement, 0), (stored.State, stored.ProviderStatus, stored.RefundedQuantity));
+        Assert.Equal([TransactionStatus.Settlement], (await Orders.InboxAsync(fulfilled.Id, Ct)).Select(i => i.Status).ToArray());
+        Assert.Equal(3, await BalanceAsync(_db.Ledger, fulfilled.QuotaAccountId));
+
+        // Replays and stale claims are still told apart without the provider: nothing to ask, nothing written.
+        Assert.Equal(ReportVerdict.Duplicate, (await Orders.ApplyAsync(Report(fulfilled, TransactionStatus.Settlement, confirmed: false, source: ReportSource.Notification), Ct)).Verdict);
+        Assert.Equal(ReportVerdict.Stale, (await Orders.ApplyAsync(Report(fulfilled, TransactionStatus.Capture, confirmed: false, source: ReportSource.Notification), Ct)).Verdict);
+        Assert.Single(await Orders.InboxAsync(fulfilled.Id, Ct));
+        await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task The_audit_notices_an_order_refunded_without_the_providers_word_and_a_confirmed_answer_repairs_it()
+    {
+        // Its own database: the broken row would fail every other test's audit.
+        await using var own = backend.Provider == DatabaseProvider.Postgres ? (DatabaseBackend)new PostgresBackend() : new SqliteBackend();
+        await using var db = await own.OpenAsync();
+        await MintStockAsync(db.Ledger, 10);
+        var order = await PlaceAsync(db, NewOrder(SystemClock.Instance, quantity: 2));
+        await db.Orders.ApplyAsync(Report(order, TransactionStatus.Pending, source: ReportSource.Charge), Ct);
+        await db.Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        await AssertAuditHoldsAsync(db);
+
+        // What the old intake did with a signed settlement whose status was changed to refund.
+        var now = own.Provider == DatabaseProvider.Postgres ? "now()" : "1";
+        Assert.Equal(1, await own.ExecuteRawAsync($"UPDATE orders SET state = 6, provider_status = 7, refunded_at = {now} WHERE id = '{order.Id}'"));
+        var audit = await db.AuditAsync(Ct);
+        Assert.Equal(["orders_agree_with_provider"], audit.Broken.Select(b => b.Name).ToArray());
+
+        // The provider's answer (a re-check) puts the order back where the provider and the books have it.
+        var repaired = await db.Orders.ApplyAsync(Report(order, TransactionStatus.Settlement, source: ReportSource.Recheck), Ct);
+        Assert.Equal((ReportVerdict.Applied, "order_repaired"), (repaired.Verdict, repaired.Code));
+        var stored = (await db.Orders.GetAsync(order.Id, Ct))!;
+        Assert.Equal((OrderState.Fulfilled, TransactionStatus.Settlement, (DateTimeOffset?)null), (stored.State, stored.ProviderStatus, stored.RefundedAt));
+        Assert.Equal(2, await BalanceAsync(db.Ledger, order.QuotaAccountId));
+        await AssertAuditHoldsAsync(db);
+        Assert.True((await db.Orders.RefundAsync(new NewRefund(RefundIds.New(), order.Id, 2, null, null, DateTimeOffset.UtcNow), order.Total, Ct)).IsOk);
+        Assert.Equal(OrderState.Refunded, (await db.Orders.GetAsync(order.Id, Ct))!.State);
+        await AssertAuditHoldsAsync(db);
     }
 
     [Fact]
@@ -238,6 +299,48 @@ public abstract class OrderStoreContract(DatabaseBackend backend) : IAsyncLifeti
         // The provider's own notification of that refund changes nothing more.
         Assert.Equal(OrderState.Refunded, (await Orders.ApplyAsync(Report(order, TransactionStatus.Refund), Ct)).Order!.State);
         await AssertAuditHoldsAsync(_db);
+    }
+
+    [Fact]
+    public async Task A_status_recorded_on_a_notifications_word_is_confirmed_or_set_aside_by_the_providers_answer()
+    {
+        await using var own = backend.Provider == DatabaseProvider.Postgres ? (DatabaseBackend)new PostgresBackend() : new SqliteBackend();
+        await using var db = await own.OpenAsync();
+        await MintStockAsync(db.Ledger, 10);
+        var now = own.Provider == DatabaseProvider.Postgres ? "now()" : "1";
+
+        // Two orders the old intake expired on a signed expire notification: an unconfirmed inbox row, the order expired.
+        async Task<Order> ExpiredOnItsWordAsync()
+        {
+            var order = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+            await db.Orders.ApplyAsync(Report(order, TransactionStatus.Pending, source: ReportSource.Charge), Ct);
+            Assert.Equal(1, await own.ExecuteRawAsync(
+                $"INSERT INTO payment_inbox (provider, order_id, status, paid, source, verdict, received_at, confirmed) VALUES ('{Provider}', '{order.Id}', 5, 0, 2, 0, {now}, 0)"));
+            Assert.Equal(1, await own.ExecuteRawAsync($"UPDATE orders SET state = 5, provider_status = 5, expired_at = {now} WHERE id = '{order.Id}'"));
+            return order;
+        }
+
+        var confirmedLater = await ExpiredOnItsWordAsync();
+        var stillOpen = await ExpiredOnItsWordAsync();
+        Assert.Contains((await db.AuditAsync(Ct)).Broken, b => b.Name == PaymentInvariant.OrdersAgreeWithProvider);
+        Assert.False(Assert.Single(await db.Orders.InboxAsync(confirmedLater.Id, Ct), i => i.Status == TransactionStatus.Expire).Confirmed);
+        // Only a row's confirmation may change, and only one way.
+        await Assert.ThrowsAnyAsync<Exception>(() => own.ExecuteRawAsync($"UPDATE payment_inbox SET source = 3 WHERE order_id = '{confirmedLater.Id}' AND status = 5"));
+
+        // The provider confirms the expiry: the row becomes the provider's word, the order stays expired.
+        var confirmed = await db.Orders.ApplyAsync(Report(confirmedLater, TransactionStatus.Expire), Ct);
+        Assert.Equal(OrderState.Expired, confirmed.Order!.State);
+        Assert.True(Assert.Single(await db.Orders.InboxAsync(confirmedLater.Id, Ct), i => i.Status == TransactionStatus.Expire).Confirmed);
+        await Assert.ThrowsAnyAsync<Exception>(() => own.ExecuteRawAsync($"UPDATE payment_inbox SET confirmed = 0 WHERE order_id = '{confirmedLater.Id}' AND status = 5"));
+
+        // The provider says the other is still open: it awaits payment again, and a payment is an ordinary one.
+        var reopened = await db.Orders.ApplyAsync(Report(stillOpen, TransactionStatus.Pending), Ct);
+        Assert.Equal((ReportVerdict.Applied, OrderRules.OrderRepaired), (reopened.Verdict, reopened.Code));
+        Assert.Equal((OrderState.PendingPayment, TransactionStatus.Pending, (DateTimeOffset?)null), (reopened.Order!.State, reopened.Order.ProviderStatus, reopened.Order.ExpiredAt));
+        await AssertAuditHoldsAsync(db);
+        var paid = await db.Orders.ApplyAsync(Report(stillOpen, TransactionStatus.Settlement), Ct);
+        Assert.Equal((OrderState.Fulfilled, false), (paid.Order!.State, paid.Order.LatePayment));
+        await AssertAuditHoldsAsync(db);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Meterai.Core.Channels;
 using Meterai.Core.Identity;
 using Meterai.Core.Ledger;
@@ -99,6 +100,8 @@ public sealed class PaymentsHarness : IAsyncDisposable
             var options = await backend.OptionsAsync();
             config["Database:Provider"] = options.Provider.Name();
             if (options.ConnectionString is { } cs) config["Database:ConnectionString"] = cs;
+            // The backend's own file, so a test can look at (or break) the rows the server wrote.
+            if (options.Provider == DatabaseProvider.Sqlite) config["Database:DataDirectory"] = options.DataDirectory;
         }
 
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
@@ -139,6 +142,19 @@ public sealed class PaymentsHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (bounded) until the sandbox has sent at least <paramref name="count"/> notifications of the order and the server took each (2xx).</summary>
+    public async Task UntilDeliveredAsync(OrderId id, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var sent = await Sim.NotificationsAsync(id.Value, TestContext.Current.CancellationToken);
+            if (sent.Count >= count && sent.All(n => n.State == "delivered")) return;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"the sandbox never delivered {count} notifications of order {id}: {string.Join(", ", sent.Select(n => n.State))}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>A notification body signed with the server key (or <paramref name="signature"/>), as the provider sends it.</summary>
     public static string Notification(string orderId, TransactionStatus status, Rupiah amount, string? signature = null, string transactionId = "tx-test",
         string? notificationId = null)
@@ -163,6 +179,18 @@ public sealed class PaymentsHarness : IAsyncDisposable
         };
         if (TransactionStatusRules.WasPaid(status, FraudStatus.Accept)) body["settlement_time"] = GatewayTime.ToWire(DateTimeOffset.UtcNow);
         return JsonSerializer.Serialize(body);
+    }
+
+    /// <summary>
+    /// Pays the order at the sandbox as the buyer's bank would, and returns the sandbox's answer: the transaction as it is
+    /// now, signed like a notification (what a buyer who paid holds, and what an attacker can replay).
+    /// </summary>
+    public async Task<JsonObject> PayAtSandboxAsync(OrderId id)
+    {
+        using var response = await _simHttp.PostAsync($"sim/pay/{id.Value}", null, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!.AsObject();
     }
 
     /// <summary>POSTs a notification body to the server; returns the status code and the parsed answer.</summary>

@@ -14,9 +14,15 @@ public abstract class AttackSetContract(DatabaseBackend backend)
     [Fact]
     public async Task Every_attack_in_the_set_is_held()
     {
-        await using var service = await TestService.StartAsync(backend);
+        // The payments attacks pay orders at the sandbox the node charges (that is how they get a signed notification).
+        await using var sandbox = await SandboxProvider.StartAsync();
+        await using var service = await TestService.StartAsync(backend, null, sandbox.ServerSettings);
+        await sandbox.NotifyAsync(service);
         var (email, password) = await service.OperatorAsync("issuer_admin");
-        using var target = new AttackTarget(service.Http.BaseAddress!, new OperatorCredentials(email, password), new RecordedCodes(service.Codes), service.DataDirectory);
+        using var target = new AttackTarget(service.Http.BaseAddress!, new OperatorCredentials(email, password), new RecordedCodes(service.Codes), service.DataDirectory)
+        {
+            PaymentSandbox = sandbox.BaseAddress,
+        };
         var results = await AttackRun.RunAsync(target, AttackCatalog.All, null, TestContext.Current.CancellationToken);
 
         Assert.NotEmpty(results);
