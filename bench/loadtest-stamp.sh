@@ -55,7 +55,7 @@ PASSWORD=$("$METERAI" operator add --db postgres --connection "$CS" --email "$EM
 
 PORT=$(pg_free_port)
 log "starting the server on 127.0.0.1:$PORT"
-env METERAI_Database__Provider=postgres METERAI_Database__ConnectionString="$CS" METERAI_Database__DataDirectory="$WORK/data" \
+env ASPNETCORE_ENVIRONMENT=Development METERAI_Secrets__KeyEncryptionKeyFile="$WORK/secrets/key-encryption.keys" METERAI_Database__Provider=postgres METERAI_Database__ConnectionString="$CS" METERAI_Database__DataDirectory="$WORK/data" \
     ${SERVER_ENV:-} dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do

@@ -25,6 +25,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)  # an NSS database trusting the dev root, for pdfsig
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)      # reads the stamp's QR code back
 command -v fc-query >/dev/null 2>&1 || missing+=(fontconfig)     # checks the stamp font's subset
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)  # the real SMTP server the mail sender is tested against
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   log "installing: ${missing[*]}"

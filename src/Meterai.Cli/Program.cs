@@ -14,6 +14,8 @@ root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
 root.Subcommands.Add(OperatorCommand.Create());
 root.Subcommands.Add(TokenKeyCommand.Create());
+root.Subcommands.Add(KekCommand.Create());
+root.Subcommands.Add(IssuerCommand.Create());
 root.Subcommands.Add(LoadTestStampCommand.Create());
 root.Subcommands.Add(StampCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());

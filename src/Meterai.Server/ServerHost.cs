@@ -5,6 +5,8 @@ using Meterai.Server.Api;
 using Meterai.Server.Distribution;
 using Meterai.Server.Identity;
 using Meterai.Server.Jobs;
+using Meterai.Server.Messaging;
+using Meterai.Server.Secrets;
 using Meterai.Server.Stamping;
 using Meterai.Server.Verification;
 using Meterai.Storage;
@@ -37,6 +39,7 @@ public static class ServerHost
 
         // Opened (and migrated) before the server listens: a node that cannot reach its database never takes traffic.
         var databaseOptions = DatabaseConfiguration.Read(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.AddSecrets(databaseOptions); // the data folder owner-only before the database is created in it
         var database = MeteraiDatabase.OpenAsync(databaseOptions).GetAwaiter().GetResult();
         builder.Services.AddSingleton(_ => database); // created by a factory, so the container disposes it at shutdown
         builder.Services.AddSingleton(databaseOptions);
@@ -47,6 +50,7 @@ public static class ServerHost
         builder.AddPayments();
         configureServices?.Invoke(builder.Services);
 
+        builder.AddMessaging(); // after configureServices: a test's code sender wins
         builder.AddApiConventions();
         builder.AddIdentity();
         builder.AddDistribution();

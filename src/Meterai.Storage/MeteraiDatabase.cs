@@ -36,7 +36,8 @@ public abstract class MeteraiDatabase : IAsyncDisposable
 
     public abstract ILoginThrottleStore LoginThrottle { get; }
 
-    public abstract ITokenSigningKeyStore TokenSigningKeys { get; }
+    /// <summary>The token signing keys as stored (sealed): read them through <see cref="SealedTokenSigningKeyStore"/>.</summary>
+    public abstract IStoredTokenSigningKeys TokenSigningKeys { get; }
 
     public abstract IStampStore Stamps { get; }
 

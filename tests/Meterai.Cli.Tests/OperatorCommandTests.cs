@@ -55,10 +55,22 @@ public sealed class OperatorCommandTests : IAsyncDisposable
             Assert.True((await db.TokenSigningKeys.AddAsync(new TokenSigningKey("k1", new byte[32], DateTimeOffset.UtcNow), Ct)).IsOk);
         }
 
-        var rotate = await CliRunner.RunAsync(TokenKeyCommand.Create(), ["token-key", "rotate", .. await DbArgsAsync()]);
+        var kek = Path.Combine(Directory.CreateTempSubdirectory("meterai-kek-").FullName, "kek.keys");
+        var created = await CliRunner.RunAsync(KekCommand.Create(), ["kek", "create", "--file", kek]);
+        Assert.True(created.ExitCode == 0, created.Output + created.Error);
+        var rotate = await CliRunner.RunAsync(TokenKeyCommand.Create(), ["token-key", "rotate", "--kek-file", kek, .. await DbArgsAsync()]);
         Assert.True(rotate.ExitCode == 0, rotate.Output + rotate.Error);
         Assert.Contains("added token signing key k2", rotate.Output, StringComparison.Ordinal);
         var list = await CliRunner.RunAsync(TokenKeyCommand.Create(), ["token-key", "list", .. await DbArgsAsync()]);
-        Assert.Equal(["k1", "k2"], list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]));
+        var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["k1", "k2"], lines.Select(l => l.Split(' ')[0]));
+        // The plaintext k1 (an older database) was sealed on the way; k2 was sealed before it was stored.
+        Assert.All(lines, l => Assert.Contains("sealed with kek", l, StringComparison.Ordinal));
+
+        var otherKek = Path.Combine(Path.GetDirectoryName(kek)!, "other.keys");
+        await CliRunner.RunAsync(KekCommand.Create(), ["kek", "create", "--file", otherKek]);
+        var wrong = await CliRunner.RunAsync(TokenKeyCommand.Create(), ["token-key", "rotate", "--kek-file", otherKek, .. await DbArgsAsync()]);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("secret_key_unknown", wrong.Error, StringComparison.Ordinal);
     }
 }

@@ -15,9 +15,9 @@ public class DatabaseWiringTests
     [Fact]
     public void An_unknown_database_provider_stops_the_start_with_a_clear_message()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Database:Provider=mysql"]));
+        var e = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:0", "--environment=Development", "--" + Meterai.TestSupport.TestSecrets.Setting, "--Database:Provider=mysql"]));
         Assert.Contains("Database:Provider 'mysql'", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Database:Provider=postgres"]));
+        e = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:0", "--environment=Development", "--" + Meterai.TestSupport.TestSecrets.Setting, "--Database:Provider=postgres"]));
         Assert.Contains("ConnectionString", e.Message, StringComparison.Ordinal);
     }
 
@@ -27,7 +27,7 @@ public class DatabaseWiringTests
         var dir = Path.Combine(Path.GetTempPath(), "meterai-server-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", $"--Database:DataDirectory={dir}", "--Ledger:SweepIntervalSeconds=0.1"]))
+            await using (var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--environment=Development", "--" + Meterai.TestSupport.TestSecrets.Setting, $"--Database:DataDirectory={dir}", "--Ledger:SweepIntervalSeconds=0.1"]))
             {
                 await app.StartAsync(Ct);
                 Assert.True(File.Exists(Path.Combine(dir, DatabaseOptions.SqliteFileName)));
@@ -49,7 +49,7 @@ public class DatabaseWiringTests
     public async Task Postgres_health_turns_503_with_a_code_when_the_database_goes_away()
     {
         await using var pg = await PostgresDatabase.CreateAsync("server");
-        var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Database:Provider=postgres", $"--Database:ConnectionString={pg.ConnectionString}", "--Ledger:SweepIntervalSeconds=0.1"]);
+        var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--environment=Development", "--" + Meterai.TestSupport.TestSecrets.Setting, "--Database:Provider=postgres", $"--Database:ConnectionString={pg.ConnectionString}", "--Ledger:SweepIntervalSeconds=0.1"]);
         await using (app)
         {
             await app.StartAsync(Ct);

@@ -35,7 +35,11 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(
         IReadOnlyDictionary<string, string> environment, string workingDirectory, TimeSpan? readyTimeout = null, CancellationToken ct = default)
     {
-        var server = new ServerProcess(new ServerNode(ServerAssembly(), environment, workingDirectory), environment);
+        // A test node: the Development environment (its outbox sender) with the test key-encryption key, unless the test says otherwise.
+        var settings = new Dictionary<string, string>(environment);
+        settings.TryAdd("ASPNETCORE_ENVIRONMENT", "Development");
+        settings.TryAdd("METERAI_Secrets__KeyEncryptionKey", TestSecrets.KeyEncryptionKey);
+        var server = new ServerProcess(new ServerNode(ServerAssembly(), settings, workingDirectory), settings);
         await server.StartAgainAsync(readyTimeout, ct);
         return server;
     }

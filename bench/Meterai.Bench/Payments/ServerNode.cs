@@ -60,6 +60,10 @@ public sealed class ServerNode : IChaosServer, IDisposable
         psi.ArgumentList.Add(_assembly);
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+        // A bench node is a development node unless told otherwise: the outbox sender, and a key-encryption key kept in
+        // the working folder (outside the data folder) rather than the user's configuration folder.
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["METERAI_Secrets__KeyEncryptionKeyFile"] = Path.Combine(_workingDirectory, "secrets", "key-encryption.keys");
         foreach (var (k, v) in _environment) psi.Environment[k] = v;
         psi.Environment["DOTNET_NOLOGO"] = "1";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server");

@@ -61,7 +61,7 @@ internal static class StampCommand
             serial = parsed.Value;
         }
 
-        using var issuer = DevelopmentIssuer.LoadOrCreate(dataDir);
+        using var issuer = DevelopmentIssuer.LoadOrCreate(dataDir, KeyEncryptionArguments.Resolve(null, createDevelopmentKey: true));
         var options = new StampEngineOptions
         {
             PublicBaseUrl = baseUrl,

@@ -9,7 +9,8 @@ namespace Meterai.Cli.Commands;
 /// `meterai token-key rotate [--db … --connection …]`: adds the next access-token signing key ("k2", "k3", …) to the
 /// database. Every node loads it within Identity:KeyRefreshSeconds and signs with it once it is
 /// Identity:KeyActivationSeconds old; tokens signed with older keys keep working until they expire. `list` shows
-/// the key ids and creation times (never the secrets).
+/// the key ids, creation times and the key-encryption key that seals each (never the secrets). Keys are sealed with
+/// the key-encryption key (--kek-file, or as the server finds it).
 /// </summary>
 internal static class TokenKeyCommand
 {
@@ -24,13 +25,29 @@ internal static class TokenKeyCommand
     private static Command Rotate()
     {
         var db = new DatabaseArguments();
-        var command = new Command("rotate", "add the next signing key; the service starts signing with it after the activation delay");
+        var kek = new KeyEncryptionArguments(createDevelopmentKey: false);
+        var command = new Command("rotate", "add the next signing key (sealed with the key-encryption key); the service starts signing with it after the activation delay");
         db.AddTo(command);
+        kek.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var sealer = await kek.ReadAsync(parse);
+            if (sealer is null) return 2;
             await using var database = await OpenAsync(db, parse, ct);
             if (database is null) return 2;
-            var added = await TokenSigningKeyRotation.RotateAsync(database.TokenSigningKeys, SystemClock.Instance, ct);
+            // Listing opens every stored key first: a wrong key-encryption key fails here, before it seals a key no node can open.
+            var keys = new SealedTokenSigningKeyStore(database.TokenSigningKeys, sealer);
+            try
+            {
+                await keys.ListAsync(ct);
+            }
+            catch (InvalidOperationException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+
+            var added = await TokenSigningKeyRotation.RotateAsync(keys, SystemClock.Instance, ct);
             if (!added.IsOk)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {added.Error.Code}: {added.Error.Message} (another rotation ran at the same time)");
@@ -54,7 +71,7 @@ internal static class TokenKeyCommand
             if (database is null) return 2;
             foreach (var k in await database.TokenSigningKeys.ListAsync(ct))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"{k.KeyId}  {k.CreatedAt:O}");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"{k.KeyId}  {k.CreatedAt:O}  {(Meterai.Core.Secrets.SealedSecret.KeyIdOf(k.Secret) is { } kekId ? "sealed with kek " + kekId : "NOT SEALED (start a server or run a rotation to seal it)")}");
             }
 
             return 0;

@@ -19,6 +19,17 @@ public interface ITokenSigningKeyStore
     Task<Result<TokenSigningKey>> AddAsync(TokenSigningKey key, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// The <c>token_signing_keys</c> table as stored: each <see cref="TokenSigningKey.Secret"/> is what the row holds
+/// (sealed with a key-encryption key; plaintext only in rows written before sealing). Servers and the CLI read it
+/// through <see cref="SealedTokenSigningKeyStore"/>, never directly.
+/// </summary>
+public interface IStoredTokenSigningKeys : ITokenSigningKeyStore
+{
+    /// <summary>Replaces a key's stored secret if it still is <paramref name="current"/> (false: another node changed it first).</summary>
+    Task<bool> ReplaceSecretAsync(string keyId, byte[] current, byte[] replacement, CancellationToken cancellationToken = default);
+}
+
 public static class TokenSigningKeyRotation
 {
     /// <summary>

@@ -26,9 +26,17 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 (415, "unsupported_media_type", "this endpoint expects another content type"),
             BadHttpRequestException { InnerException: JsonException } => (400, "invalid_json", "the request body is not valid JSON for this endpoint"),
             BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message),
+            // The sender's message may name the server; the caller learns only that it is worth asking again.
+            Meterai.Core.Identity.CodeDeliveryException => (503, Meterai.Core.Identity.CodeDeliveryException.Code,
+                "the code could not be sent just now; ask for a new one in a minute (kode tidak dapat dikirim saat ini; minta kode baru sebentar lagi)"),
             _ => (500, "internal_error", $"something went wrong on our side; quote correlation id {context.TraceIdentifier}"),
         };
-        if (status >= 500) logger.LogError(exception, "unhandled exception");
+        if (exception is Meterai.Core.Identity.CodeDeliveryException delivery)
+        {
+            logger.LogWarning("code delivery failed: {why}", delivery.Message); // the sender masked the address; no stack trace for an outage
+            context.Response.Headers.RetryAfter = "60";
+        }
+        else if (status >= 500) logger.LogError(exception, "unhandled exception");
         else logger.LogInformation("request refused: {code}: {message}", code, exception.Message);
 
         context.Response.StatusCode = status;

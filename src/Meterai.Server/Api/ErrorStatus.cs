@@ -27,6 +27,7 @@ public static class ErrorStatus
         Register(StatusCodes.Status409Conflict, IdentityErrors.ContactAlreadyRegistered, IdentityErrors.OperatorExists, IdentityErrors.ChannelCodeTaken,
             IdentityErrors.SigningKeyExists, "api_key_limit_reached");
         Register(StatusCodes.Status429TooManyRequests, IdentityErrors.TooManyAttempts, IdentityErrors.CodeAttemptsExhausted);
+        Register(StatusCodes.Status503ServiceUnavailable, CodeDeliveryException.Code);
     }
 
     /// <summary>

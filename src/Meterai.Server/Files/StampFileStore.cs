@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Meterai.Core.Common;
 using Meterai.Storage;
+using Meterai.Storage.Secrets;
 
 namespace Meterai.Server.Files;
 
@@ -33,9 +34,10 @@ public sealed class StampFileStore : IDisposable
         _fsync = configuration.GetValue("Files:Fsync", true);
         TempDirectory = Path.Combine(_root, "tmp");
         _stamps = Path.Combine(_root, "stamps");
-        Directory.CreateDirectory(TempDirectory);
-        Directory.CreateDirectory(Path.Combine(_root, "jobs"));
-        Directory.CreateDirectory(_stamps);
+        // Owner-only like the rest of the data folder (Storage.Secrets.DataFolder): stamped files are applicants' documents.
+        DataFolder.CreateFolder(TempDirectory);
+        DataFolder.CreateFolder(Path.Combine(_root, "jobs"));
+        DataFolder.CreateFolder(_stamps);
         var mode = configuration["Files:Sync"] ?? (FileSystemSync.IsSupported ? "group" : "file");
         if (mode is not ("group" or "file")) throw new InvalidOperationException($"Files:Sync is '{mode}': use group or file");
         if (mode == "group" && !FileSystemSync.IsSupported) throw new InvalidOperationException("Files:Sync=group needs Linux (syncfs): use file");
@@ -98,7 +100,9 @@ public sealed class StampFileStore : IDisposable
 
     private static void Write(string path, ReadOnlySpan<byte> content, bool flushToDisk)
     {
-        using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 });
+        var options = DataFolder.CreateFileOptions();
+        options.BufferSize = 0;
+        using var file = new FileStream(path, options);
         file.Write(content);
         if (flushToDisk) file.Flush(flushToDisk: true);
     }
@@ -132,7 +136,7 @@ public sealed class StampFileStore : IDisposable
         var folder = Path.GetDirectoryName(final)!;
         if (!_folders.ContainsKey(folder))
         {
-            Directory.CreateDirectory(folder);
+            DataFolder.CreateFolder(folder);
             _folders.TryAdd(folder, true);
         }
 

@@ -21,7 +21,8 @@ internal static class IdentityEndpoints
             .WithSummary("Register an applicant (e-mail or Indonesian mobile number, password); a registration code is sent")
             .Produces<CodeSentResponse>(StatusCodes.Status202Accepted)
             .Problems(400, IdentityErrors.ContactInvalid, IdentityErrors.PasswordTooWeak, "invalid_json")
-            .Problems(409, IdentityErrors.ContactAlreadyRegistered);
+            .Problems(409, IdentityErrors.ContactAlreadyRegistered)
+            .Problems(503, CodeDeliveryException.Code);
 
         api.MapPost("/auth/applicant/login", async (LoginRequest body, ApplicantAccess access, CancellationToken ct) =>
             {
@@ -39,7 +40,8 @@ internal static class IdentityEndpoints
             .Produces<CodeSentResponse>(StatusCodes.Status202Accepted)
             .Problems(401, IdentityErrors.InvalidCredentials)
             .Problems(403, IdentityErrors.ApplicantDisabled)
-            .Problems(429, IdentityErrors.TooManyAttempts);
+            .Problems(429, IdentityErrors.TooManyAttempts)
+            .Problems(503, CodeDeliveryException.Code);
 
         api.MapPost("/auth/applicant/code", async (CodeRequest body, ApplicantAccess access, AccessTokens tokens, CancellationToken ct) =>
             {

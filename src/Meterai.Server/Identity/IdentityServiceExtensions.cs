@@ -22,9 +22,8 @@ public static class IdentityServiceExtensions
         s.AddSingleton<IOperatorStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Operators);
         s.AddSingleton<ICodeChallengeStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().CodeChallenges);
         s.AddSingleton<ILoginThrottleStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().LoginThrottle);
-        s.AddSingleton<ITokenSigningKeyStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().TokenSigningKeys);
-        // The development sender unless something else (a real gateway, a test's recorder) was registered first.
-        s.TryAddSingleton<IOneTimeCodeSender, LoggingOneTimeCodeSender>();
+        // Sealed at rest with the key-encryption key (Secrets/): the database alone mints no token.
+        s.AddSingleton<ITokenSigningKeyStore>(sp => new SealedTokenSigningKeyStore(sp.GetRequiredService<Storage.MeteraiDatabase>().TokenSigningKeys, sp.GetRequiredService<Core.Secrets.SecretSealer>()));
         s.AddSingleton<ApplicantAccess>();
         s.AddSingleton<OperatorAccess>();
         s.AddSingleton<ChannelAccess>();

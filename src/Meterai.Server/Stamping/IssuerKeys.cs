@@ -10,7 +10,7 @@ namespace Meterai.Server.Stamping;
 /// The issuer's signing key, the timestamping set-up and the stamping engine built on them, one per process.
 /// Configuration: <c>Signing:Pkcs12Path</c> with <c>Signing:Pkcs12Password</c> or <c>Signing:Pkcs12PasswordFile</c> (the
 /// issuer's key; default: the development issuer under <c>&lt;Database:DataDirectory&gt;/keys/development</c>, created on
-/// first start); <c>Signing:TrustedRootPath</c> (PEM of the root the issuer chains to, for verification; default the
+/// first start without the root's private key, its PKCS#12 password sealed with the key-encryption key); <c>Signing:TrustedRootPath</c> (PEM of the root the issuer chains to, for verification; default the
 /// development root); <c>Signing:Timestamp</c> = <c>inprocess</c> (default: the development TSA in this process, PAdES
 /// B-T), <c>none</c> (B-B) or an http(s) URL of an RFC 3161 TSA (<c>Signing:TimestampMaxTokenBytes</c>, default 8192);
 /// <c>Stamping:PublicBaseUrl</c> (default http://127.0.0.1:5080) for the QR code's <c>/v/{serial}</c> link.
@@ -20,7 +20,7 @@ public sealed class IssuerKeys : IDisposable
 {
     private readonly DevelopmentIssuer? _development;
 
-    public IssuerKeys(IConfiguration configuration, DatabaseOptions database, IClock clock)
+    public IssuerKeys(IConfiguration configuration, DatabaseOptions database, IClock clock, Meterai.Core.Secrets.SecretSealer sealer)
     {
         var section = configuration.GetSection("Signing");
         if (section["Pkcs12Path"] is { Length: > 0 } path)
@@ -35,7 +35,7 @@ public sealed class IssuerKeys : IDisposable
         }
         else
         {
-            _development = DevelopmentIssuer.LoadOrCreate(database.DataDirectory);
+            _development = DevelopmentIssuer.LoadOrCreate(database.DataDirectory, sealer);
             Signer = _development.Signer;
             TrustedRoot = section["TrustedRootPath"] is { Length: > 0 } root ? X509CertificateLoader.LoadCertificateFromFile(root) : _development.RootCertificate;
             TimestampAuthority = _development.CreateTimestampAuthority(clock);

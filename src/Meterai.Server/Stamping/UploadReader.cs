@@ -114,7 +114,10 @@ public sealed class UploadReader(StampFileStore files, IConfiguration configurat
                 if (spill is null && total > MemoryBytes)
                 {
                     spillPath = files.NewTempPath();
-                    spill = new FileStream(spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+                    var spillOptions = Storage.Secrets.DataFolder.CreateFileOptions();
+                    spillOptions.BufferSize = 0;
+                    spillOptions.Options = FileOptions.Asynchronous;
+                    spill = new FileStream(spillPath, spillOptions);
                     await spill.WriteAsync(memory.Memory, ct);
                 }
 

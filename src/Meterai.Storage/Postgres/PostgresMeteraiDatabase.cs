@@ -56,7 +56,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
 
     public override ILoginThrottleStore LoginThrottle { get; }
 
-    public override ITokenSigningKeyStore TokenSigningKeys { get; }
+    public override IStoredTokenSigningKeys TokenSigningKeys { get; }
     public override IOrderStore Orders { get; }
 
     public override IStampStore Stamps { get; }

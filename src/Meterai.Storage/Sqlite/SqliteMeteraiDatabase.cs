@@ -51,7 +51,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
 
     public override ILoginThrottleStore LoginThrottle { get; }
 
-    public override ITokenSigningKeyStore TokenSigningKeys { get; }
+    public override IStoredTokenSigningKeys TokenSigningKeys { get; }
     public override IOrderStore Orders { get; }
 
     public override IStampStore Stamps { get; }
@@ -60,6 +60,23 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
 
     public override IChannelFundsStore ChannelFunds { get; }
 
+    /// <summary>
+    /// Creates the database file 0600 before SQLite does (it would create it 0644 under the usual umask); SQLite gives
+    /// its -wal and -shm files the database file's mode, so they are owner-only too. An empty file is an empty database.
+    /// </summary>
+    private static void CreatePrivately(string file)
+    {
+        if (file.Length == 0 || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal) || File.Exists(file)) return;
+        try
+        {
+            using (new FileStream(file, Secrets.DataFolder.CreateFileOptions())) { }
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Another process created it first.
+        }
+    }
+
     public static async Task<SqliteMeteraiDatabase> OpenBackendAsync(DatabaseOptions options, CancellationToken ct)
     {
         var connectionString = options.ConnectionString
@@ -67,7 +84,8 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         if (!options.Migrate && !File.Exists(file)) throw new FileNotFoundException($"no SQLite database at {Path.GetFullPath(file)}", file);
         var folder = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        if (!string.IsNullOrEmpty(folder)) Secrets.DataFolder.CreateFolder(folder);
+        CreatePrivately(file);
 
         var connections = new SqliteConnections(connectionString);
         try

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Meterai.Storage.Sqlite;
 
-internal sealed class SqliteTokenSigningKeyStore(SqliteConnections db) : ITokenSigningKeyStore
+internal sealed class SqliteTokenSigningKeyStore(SqliteConnections db) : IStoredTokenSigningKeys
 {
     public async Task<IReadOnlyList<TokenSigningKey>> ListAsync(CancellationToken cancellationToken = default) =>
         await Sq.QueryAsync(db, "SELECT key_id, secret, created_at FROM token_signing_keys ORDER BY created_at, key_id", Read, cancellationToken).ConfigureAwait(false);
@@ -17,6 +17,10 @@ internal sealed class SqliteTokenSigningKeyStore(SqliteConnections db) : ITokenS
             ? key with { CreatedAt = TimeCodec.Truncate(key.CreatedAt) }
             : new Error(IdentityErrors.SigningKeyExists, $"a token signing key with id {key.KeyId} exists");
     }
+
+    public async Task<bool> ReplaceSecretAsync(string keyId, byte[] current, byte[] replacement, CancellationToken cancellationToken = default) =>
+        await Sq.ExecuteAsync(db, "UPDATE token_signing_keys SET secret = $new WHERE key_id = $k AND secret = $old",
+            cancellationToken, ("$k", keyId), ("$old", current), ("$new", replacement)).ConfigureAwait(false) == 1;
 
     private static TokenSigningKey Read(SqliteDataReader r) => new(r.GetString(0), (byte[])r[1], r.GetTime(2));
 }

@@ -63,7 +63,7 @@ public sealed class MultiNodeTests(PostgresBackend backend) : IClassFixture<Post
         var folder = Directory.CreateTempSubdirectory("meterai-nosetup-").FullName;
         try
         {
-            await using var app = Meterai.Server.ServerHost.Build(["--urls", "http://127.0.0.1:0", $"--Database:DataDirectory={folder}", "--Logging:LogLevel:Default=Warning"]);
+            await using var app = Meterai.Server.ServerHost.Build(["--urls", "http://127.0.0.1:0", "--environment=Development", "--" + Meterai.TestSupport.TestSecrets.Setting, $"--Database:DataDirectory={folder}", "--Logging:LogLevel:Default=Warning"]);
             await app.StartAsync(Sales.Ct);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             var db = app.Services.GetRequiredService<Meterai.Storage.MeteraiDatabase>();

@@ -107,6 +107,7 @@ public sealed class PaymentsHarness : IAsyncDisposable
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
         config.TryAdd("Identity:PasswordIterations", "1000");
         config.TryAdd("Logging:LogLevel:Default", "Warning");
+        config.TryAdd("Secrets:KeyEncryptionKey", TestSecrets.KeyEncryptionKey);
         var codes = new RecordingCodeSender();
         var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", .. config.Select(kv => $"--{kv.Key}={kv.Value}")],
             services => services.AddSingleton<IOneTimeCodeSender>(codes));

@@ -12,6 +12,7 @@ public class CliTests
     private static (int Code, string Out, string Err) Meterai(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.Environment["METERAI_Secrets__KeyEncryptionKey"] = global::Meterai.TestSupport.TestSecrets.KeyEncryptionKey; // not the user's development key file
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "meterai.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("--data-dir");

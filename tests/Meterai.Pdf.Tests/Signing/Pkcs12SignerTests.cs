@@ -6,7 +6,8 @@ namespace Meterai.Pdf.Tests.Signing;
 
 public class Pkcs12SignerTests
 {
-    private static string Password => File.ReadAllText(Path.Combine(TestKeys.Issuer.Folder, "pkcs12.password")).Trim();
+    private static string Password => System.Text.Encoding.ASCII.GetString(Meterai.TestSupport.TestSecrets.Sealer
+        .Open(File.ReadAllBytes(Path.Combine(TestKeys.Issuer.Folder, DevelopmentIssuer.SealedPasswordFile)), DevelopmentIssuer.PasswordPurpose).Value);
 
     [Fact]
     public void Loads_the_signer_and_orders_its_chain()

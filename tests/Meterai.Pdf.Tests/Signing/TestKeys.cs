@@ -12,7 +12,7 @@ namespace Meterai.Pdf.Tests.Signing;
 internal static class TestKeys
 {
     private static readonly Lazy<DevelopmentIssuer> LazyIssuer = new(() =>
-        DevelopmentIssuer.LoadOrCreate(Directory.CreateTempSubdirectory("meterai-signing-").FullName));
+        DevelopmentIssuer.LoadOrCreate(Directory.CreateTempSubdirectory("meterai-signing-").FullName, Meterai.TestSupport.TestSecrets.Sealer));
 
     private static readonly Lazy<(Pkcs12Signer Signer, X509Certificate2 Root)> LazyEcdsa = new(CreateEcdsa);
 

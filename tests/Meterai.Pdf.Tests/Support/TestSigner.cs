@@ -9,7 +9,7 @@ namespace Meterai.Pdf.Tests.Support;
 internal static class TestSigner
 {
     private static readonly Lazy<DevelopmentIssuer> Lazy = new(() =>
-        DevelopmentIssuer.LoadOrCreate(Path.Combine(Path.GetTempPath(), "meterai-test-issuer-" + Environment.ProcessId)));
+        DevelopmentIssuer.LoadOrCreate(Path.Combine(Path.GetTempPath(), "meterai-test-issuer-" + Environment.ProcessId), Meterai.TestSupport.TestSecrets.Sealer));
 
     public static DevelopmentIssuer Issuer => Lazy.Value;
 

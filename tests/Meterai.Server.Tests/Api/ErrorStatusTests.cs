@@ -20,7 +20,7 @@ public sealed class ErrorStatusTests
     public void A_reused_idempotency_key_is_422_in_every_area()
     {
         // Building the host registers every area's codes; a clash would have thrown there.
-        using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", $"--Database:DataDirectory={Directory.CreateTempSubdirectory("meterai-status-").FullName}"]);
+        using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--environment=Development", "--" + Meterai.TestSupport.TestSecrets.Setting, $"--Database:DataDirectory={Directory.CreateTempSubdirectory("meterai-status-").FullName}"]);
         Assert.Equal(422, ErrorStatus.For(IdempotencyKey.Reused));
         Assert.Equal(422, ErrorStatus.For(Meterai.Core.Orders.OrderErrors.IdempotencyKeyReused));
     }

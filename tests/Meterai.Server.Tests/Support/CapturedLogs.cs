@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Meterai.Server.Tests.Support;
 
-/// <summary>Keeps the service's warnings and errors (with exceptions) so that a failing test can show them.</summary>
+/// <summary>
+/// Keeps what the service logs (with exceptions) at the levels its configuration enables (TestService: Warning and up,
+/// unless a test sets Logging:LogLevel), so that a failing test can show them and a test can check what reaches a log.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -20,7 +23,7 @@ public sealed class CapturedLogs : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

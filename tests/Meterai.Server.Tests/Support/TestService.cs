@@ -42,7 +42,18 @@ public sealed class TestService : ApiClient, IAsyncDisposable
 
     public MeteraiDatabase Database => Service<MeteraiDatabase>();
 
-    public static async Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings)
+    /// <summary>A node in the Production environment (what tests exercise unless they say otherwise) with a recording code sender and the test key-encryption key.</summary>
+    public static Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings) =>
+        StartAsync(backend, dataDirectory, recordCodes: true, settings);
+
+    /// <summary>
+    /// A node with the code sender its configuration chooses (SMTP, SMS gateway, or in Development the outbox file),
+    /// not the recorder: <see cref="Codes"/> stays empty.
+    /// </summary>
+    public static Task<TestService> StartWithOwnSenderAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings) =>
+        StartAsync(backend, dataDirectory, recordCodes: false, settings);
+
+    private static async Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory, bool recordCodes, string[] settings)
     {
         var options = await backend.OptionsAsync();
         var data = dataDirectory ?? (options.Provider == DatabaseProvider.Sqlite ? options.DataDirectory : Path.Combine(Path.GetTempPath(), "meterai-node-" + Guid.NewGuid().ToString("N")));
@@ -53,12 +64,16 @@ public sealed class TestService : ApiClient, IAsyncDisposable
             $"--Database:DataDirectory={data}",
             $"--Identity:PasswordIterations={TestPasswordIterations}",
             "--Logging:LogLevel:Default=Warning",
+            "--" + TestSecrets.Setting,
         };
         if (options.Provider == DatabaseProvider.Postgres) args.Add($"--Database:ConnectionString={options.ConnectionString}");
         args.AddRange(settings.Select(s => "--" + s));
         var codes = new RecordingCodeSender();
         var logs = new CapturedLogs();
-        var app = ServerHost.Build([.. args], services => services.AddSingleton<IOneTimeCodeSender>(codes));
+        var app = ServerHost.Build([.. args], services =>
+        {
+            if (recordCodes) services.AddSingleton<IOneTimeCodeSender>(codes);
+        });
         app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestService(app, codes, data, logs);

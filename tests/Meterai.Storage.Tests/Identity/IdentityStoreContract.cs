@@ -145,6 +145,20 @@ public abstract class IdentityStoreContract(DatabaseBackend backend)
         var listed = (await db.TokenSigningKeys.ListAsync(Ct)).Single(k => k.KeyId == id);
         Assert.Equal(key.Secret, listed.Secret);
     }
+
+    [Fact]
+    public async Task A_stored_secret_is_replaced_only_while_it_still_is_what_the_caller_read()
+    {
+        await using var db = await backend.OpenAsync();
+        var id = "r" + RandomNumberGenerator.GetInt32(1_000_000);
+        var plain = RandomNumberGenerator.GetBytes(32);
+        Assert.True((await db.TokenSigningKeys.AddAsync(new TokenSigningKey(id, plain, T0), Ct)).IsOk);
+        var sealedOnce = RandomNumberGenerator.GetBytes(66);
+        Assert.True(await db.TokenSigningKeys.ReplaceSecretAsync(id, plain, sealedOnce, Ct));
+        // A second node that read the plaintext before the first sealed it loses the race and changes nothing.
+        Assert.False(await db.TokenSigningKeys.ReplaceSecretAsync(id, plain, RandomNumberGenerator.GetBytes(66), Ct));
+        Assert.Equal(sealedOnce, (await db.TokenSigningKeys.ListAsync(Ct)).Single(k => k.KeyId == id).Secret);
+    }
 }
 
 public sealed class SqliteIdentityStoreTests(SqliteBackend backend) : IdentityStoreContract(backend), IClassFixture<SqliteBackend>;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Meterai.Core.Common;
+using Meterai.Core.Secrets;
 
 namespace Meterai.Pdf.Signing;
 
@@ -11,15 +12,20 @@ namespace Meterai.Pdf.Signing;
 /// <c>&lt;dataDir&gt;/keys/development/</c> and reloaded afterwards.
 /// </summary>
 /// <remarks>
-/// Files (the folder is 0700): <c>root-ca.p12</c>, <c>issuer.p12</c>, <c>tsa.p12</c> (key + certificate + the root,
-/// PBES2/AES-256), <c>pkcs12.password</c> (0600, the generated password of the three), and <c>root-ca.pem</c>,
-/// <c>issuer.pem</c>, <c>tsa.pem</c> (certificates only, for people and for <c>openssl -CAfile</c>).
-/// The password sits next to the files on purpose: PKCS#12 tools expect one, and keeping it in its own 0600 file
-/// lets an operator move it to a secret store, while a copied .p12 alone (a backup, a bug report) does not give
-/// the key away. The file mode is the real protection of a development key.
+/// The node keeps only what signing needs: <c>issuer.p12</c> and <c>tsa.p12</c> (key + certificate + the root's
+/// certificate, PBES2/AES-256), <c>pkcs12.password.sealed</c> (their generated password, sealed with the
+/// key-encryption key, which is not in the data folder), and <c>root-ca.pem</c>, <c>issuer.pem</c>, <c>tsa.pem</c>
+/// (certificates only, for people and for <c>openssl -CAfile</c>); every file 0600 in a 0700 folder. The root's
+/// private key never lands on a serving node: the server's first start generates the root, issues the issuer and TSA
+/// certificates and discards the root's key; <c>meterai issuer init</c> does the same and writes the root's key to a
+/// folder of the operator's choosing, off the serving path. A copied data folder (a backup, a bug report) therefore
+/// holds no usable private key.
 /// Several server processes may start at once on a fresh data folder: each builds the whole set in a private
 /// temporary folder and renames it into place; rename is atomic and fails when the target exists, so exactly one
 /// set wins, the others discard theirs and load it, and no process ever sees half a set.
+/// A folder written before the password was sealed (a plaintext <c>pkcs12.password</c>, and a <c>root-ca.p12</c>
+/// holding the root's key) is upgraded when loaded: the password is sealed and the plaintext and the root's key are
+/// deleted.
 /// </remarks>
 public sealed class DevelopmentIssuer : IDisposable
 {
@@ -31,11 +37,12 @@ public sealed class DevelopmentIssuer : IDisposable
     private const string RootFile = "root-ca";
     private const string IssuerFile = "issuer";
     private const string TsaFile = "tsa";
-    private const string PasswordFile = "pkcs12.password";
+    private const string PlaintextPasswordFile = "pkcs12.password";
+    public const string SealedPasswordFile = "pkcs12.password.sealed";
+    public const string PasswordPurpose = "development_issuer_pkcs12_password";
     private const string Organisation = "Meterai (development only, not for production)";
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode PublicFile = OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private DevelopmentIssuer(string folder, X509Certificate2 root, Pkcs12Signer signer, Pkcs12Signer tsa)
     {
@@ -63,38 +70,90 @@ public sealed class DevelopmentIssuer : IDisposable
     public TimestampAuthority CreateTimestampAuthority(IClock? clock = null) =>
         new(TimestampSigner.Certificate, TimestampSignerKey(), clock ?? SystemClock.Instance);
 
-    /// <summary>Loads the development keys under <paramref name="dataDir"/>, creating them first when absent.</summary>
-    public static DevelopmentIssuer LoadOrCreate(string dataDir)
+    /// <summary>Loads the development keys under <paramref name="dataDir"/>, creating them first when absent (the root's key is discarded).</summary>
+    public static DevelopmentIssuer LoadOrCreate(string dataDir, SecretSealer sealer)
     {
-        var keys = Path.GetFullPath(Path.Combine(dataDir, "keys"));
-        var folder = Path.Combine(keys, FolderName);
+        var folder = NodeFolder(dataDir);
         if (!Directory.Exists(folder))
         {
-            CreatePrivateFolder(keys);
-            RemoveAbandonedAttempts(keys);
-            var attempt = Path.Combine(keys, $".{FolderName}-{Guid.NewGuid():N}.tmp");
-            CreatePrivateFolder(attempt);
-            try
-            {
-                WriteNewSet(attempt);
-                Directory.Move(attempt, folder);
-            }
-            catch (IOException) when (Directory.Exists(folder))
-            {
-                // Another process won the race: its set is complete (it was renamed whole); use it.
-            }
-            finally
-            {
-                if (Directory.Exists(attempt)) Directory.Delete(attempt, recursive: true);
-            }
+            using var set = NewSet();
+            Publish(folder, set, sealer);
         }
 
-        return Load(folder);
+        return Load(folder, sealer);
     }
 
-    private static DevelopmentIssuer Load(string folder)
+    /// <summary>
+    /// <c>meterai issuer init</c>: creates a new set for the node under <paramref name="dataDir"/> and writes the root's
+    /// key (<c>root-ca.p12</c> and its password, 0600) to <paramref name="rootFolder"/>, which must be outside the data
+    /// folder. Fails when the node already has a set (<c>issuer_keys_exist</c>) or the root folder holds one.
+    /// </summary>
+    public static Result<string> Initialize(string dataDir, SecretSealer sealer, string rootFolder)
     {
-        var password = File.ReadAllText(Path.Combine(folder, PasswordFile)).Trim();
+        var folder = NodeFolder(dataDir);
+        var root = Path.GetFullPath(rootFolder);
+        if (Directory.Exists(folder)) return new Error("issuer_keys_exist", $"{folder} already holds a development issuer");
+        if (root.StartsWith(Path.GetFullPath(dataDir).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || root == Path.GetFullPath(dataDir))
+        {
+            return new Error("root_key_in_data_folder", "the root's key must be kept outside the data folder (it is what a reader of the data folder must not get)");
+        }
+
+        if (File.Exists(Path.Combine(root, RootFile + ".p12"))) return new Error("issuer_keys_exist", $"{root} already holds a root key");
+        using var set = NewSet();
+        CreatePrivateFolder(root);
+        var password = NewPassword();
+        WriteFile(Path.Combine(root, RootFile + ".password"), System.Text.Encoding.ASCII.GetBytes(password + "\n"), OwnerOnlyFile);
+        WriteFile(Path.Combine(root, RootFile + ".p12"), Pkcs12([set.Root], password), OwnerOnlyFile);
+        WriteFile(Path.Combine(root, RootFile + ".pem"), Pem(set.Root), OwnerOnlyFile);
+        Publish(folder, set, sealer);
+        return folder;
+    }
+
+    /// <summary>
+    /// Seals the PKCS#12 password again with the current key-encryption key (<c>meterai kek reseal</c>, after a KEK
+    /// rotation). False when there is no development issuer under <paramref name="dataDir"/> or it is already current.
+    /// </summary>
+    public static bool Reseal(string dataDir, SecretSealer sealer)
+    {
+        var path = Path.Combine(NodeFolder(dataDir), SealedPasswordFile);
+        if (!File.Exists(path)) return false;
+        var stored = File.ReadAllBytes(path);
+        if (sealer.IsCurrent(stored)) return false;
+        var opened = sealer.Open(stored, PasswordPurpose);
+        if (!opened.IsOk) throw new InvalidDataException($"development issuer in {Path.GetDirectoryName(path)}: {opened.Error}");
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        WriteFile(temporary, sealer.Seal(opened.Value, PasswordPurpose), OwnerOnlyFile);
+        File.Move(temporary, path, overwrite: true);
+        return true;
+    }
+
+    private static string NodeFolder(string dataDir) => Path.Combine(Path.GetFullPath(Path.Combine(dataDir, "keys")), FolderName);
+
+    private static void Publish(string folder, NewKeys set, SecretSealer sealer)
+    {
+        var keys = Path.GetDirectoryName(folder)!;
+        CreatePrivateFolder(keys);
+        RemoveAbandonedAttempts(keys);
+        var attempt = Path.Combine(keys, $".{FolderName}-{Guid.NewGuid():N}.tmp");
+        CreatePrivateFolder(attempt);
+        try
+        {
+            WriteNodeSet(attempt, set, sealer);
+            Directory.Move(attempt, folder);
+        }
+        catch (IOException) when (Directory.Exists(folder))
+        {
+            // Another process won the race: its set is complete (it was renamed whole); use it.
+        }
+        finally
+        {
+            if (Directory.Exists(attempt)) Directory.Delete(attempt, recursive: true);
+        }
+    }
+
+    private static DevelopmentIssuer Load(string folder, SecretSealer sealer)
+    {
+        var password = ReadPassword(folder, sealer);
         var issuer = Pkcs12Signer.Load(Path.Combine(folder, IssuerFile + ".p12"), password);
         var tsa = Pkcs12Signer.Load(Path.Combine(folder, TsaFile + ".p12"), password);
         if (!issuer.IsOk) throw new InvalidDataException($"development issuer in {folder}: {issuer.Error}");
@@ -103,9 +162,67 @@ public sealed class DevelopmentIssuer : IDisposable
         return new DevelopmentIssuer(folder, root, issuer.Value, tsa.Value);
     }
 
-    private static void WriteNewSet(string folder)
+    /// <summary>The PKCS#12 password, opened with the KEK; a folder from before sealing is upgraded here (see remarks).</summary>
+    private static string ReadPassword(string folder, SecretSealer sealer)
     {
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var sealedPath = Path.Combine(folder, SealedPasswordFile);
+        var plaintextPath = Path.Combine(folder, PlaintextPasswordFile);
+        if (!File.Exists(sealedPath) && File.Exists(plaintextPath))
+        {
+            var plain = System.Text.Encoding.ASCII.GetBytes(File.ReadAllText(plaintextPath).Trim());
+            var temporary = sealedPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            WriteFile(temporary, sealer.Seal(plain, PasswordPurpose), OwnerOnlyFile);
+            try
+            {
+                File.Move(temporary, sealedPath, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(sealedPath))
+            {
+                File.Delete(temporary); // another process sealed it first
+            }
+        }
+
+        var opened = sealer.Open(File.ReadAllBytes(sealedPath), PasswordPurpose);
+        if (!opened.IsOk) throw new InvalidDataException($"development issuer in {folder}: {opened.Error}");
+        // Only now that the sealed copy opens: the plaintext password and the root's key leave the node.
+        File.Delete(plaintextPath);
+        File.Delete(Path.Combine(folder, RootFile + ".p12"));
+        return System.Text.Encoding.ASCII.GetString(opened.Value);
+    }
+
+    private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>A new root, issuer and TSA, in memory; the caller decides where (if anywhere) the root's key goes.</summary>
+    private sealed class NewKeys(X509Certificate2 root, X509Certificate2 issuer, X509Certificate2 tsa) : IDisposable
+    {
+        public X509Certificate2 Root { get; } = root;
+
+        public X509Certificate2 Issuer { get; } = issuer;
+
+        public X509Certificate2 Tsa { get; } = tsa;
+
+        public void Dispose()
+        {
+            Root.Dispose();
+            Issuer.Dispose();
+            Tsa.Dispose();
+        }
+    }
+
+    private static void WriteNodeSet(string folder, NewKeys set, SecretSealer sealer)
+    {
+        var password = NewPassword();
+        using var rootPublic = X509CertificateLoader.LoadCertificate(set.Root.RawData); // the certificate without its key
+        WriteFile(Path.Combine(folder, SealedPasswordFile), sealer.Seal(System.Text.Encoding.ASCII.GetBytes(password), PasswordPurpose), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, IssuerFile + ".p12"), Pkcs12([set.Issuer, rootPublic], password), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, TsaFile + ".p12"), Pkcs12([set.Tsa, rootPublic], password), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, RootFile + ".pem"), Pem(rootPublic), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, IssuerFile + ".pem"), Pem(set.Issuer), OwnerOnlyFile);
+        WriteFile(Path.Combine(folder, TsaFile + ".pem"), Pem(set.Tsa), OwnerOnlyFile);
+    }
+
+    private static NewKeys NewSet()
+    {
         var now = DateTimeOffset.UtcNow.AddMinutes(-5);
 
         using var rootKey = RSA.Create(3072);
@@ -113,7 +230,7 @@ public sealed class DevelopmentIssuer : IDisposable
         rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
-        using var root = rootRequest.CreateSelfSigned(now, now.AddYears(20));
+        var root = rootRequest.CreateSelfSigned(now, now.AddYears(20));
 
         // EKU documentSigning (RFC 9336) says what the key is for; emailProtection is there too because poppler
         // (pdfsig, NSS underneath) checks a PDF signer as an S/MIME signer and calls a chain with documentSigning
@@ -123,7 +240,7 @@ public sealed class DevelopmentIssuer : IDisposable
         var issuerRequest = new CertificateRequest(Name(IssuerCommonName), issuerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         AddLeafExtensions(issuerRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, [Oids.DocumentSigning, Oids.EmailProtection], ekuCritical: false);
         using var issuerPublic = issuerRequest.Create(root, now, now.AddYears(10), SerialNumber());
-        using var issuer = issuerPublic.CopyWithPrivateKey(issuerKey);
+        var issuer = issuerPublic.CopyWithPrivateKey(issuerKey);
 
         using var tsaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var tsaRequest = new CertificateRequest(Name(TsaCommonName), tsaKey, HashAlgorithmName.SHA256);
@@ -131,15 +248,9 @@ public sealed class DevelopmentIssuer : IDisposable
         AddLeafExtensions(tsaRequest, root, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, [Oids.TimeStamping], ekuCritical: true);
         // The root's RSA key signs the TSA's EC key, so the request needs an explicit RSA signature generator.
         using var tsaPublic = tsaRequest.Create(root.SubjectName, X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1), now, now.AddYears(10), SerialNumber());
-        using var tsa = tsaPublic.CopyWithPrivateKey(tsaKey);
+        var tsa = tsaPublic.CopyWithPrivateKey(tsaKey);
 
-        WriteFile(Path.Combine(folder, PasswordFile), System.Text.Encoding.ASCII.GetBytes(password + "\n"), OwnerOnlyFile);
-        WriteFile(Path.Combine(folder, RootFile + ".p12"), Pkcs12([root], password), OwnerOnlyFile);
-        WriteFile(Path.Combine(folder, IssuerFile + ".p12"), Pkcs12([issuer, root], password), OwnerOnlyFile);
-        WriteFile(Path.Combine(folder, TsaFile + ".p12"), Pkcs12([tsa, root], password), OwnerOnlyFile);
-        WriteFile(Path.Combine(folder, RootFile + ".pem"), Pem(root), PublicFile);
-        WriteFile(Path.Combine(folder, IssuerFile + ".pem"), Pem(issuer), PublicFile);
-        WriteFile(Path.Combine(folder, TsaFile + ".pem"), Pem(tsa), PublicFile);
+        return new NewKeys(root, issuer, tsa);
     }
 
     private static X500DistinguishedName Name(string commonName)
