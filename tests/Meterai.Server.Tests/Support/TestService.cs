@@ -42,7 +42,11 @@ public sealed class TestService : ApiClient, IAsyncDisposable
 
     public MeteraiDatabase Database => Service<MeteraiDatabase>();
 
-    public static async Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings)
+    public static Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings) =>
+        StartWithClockAsync(backend, null, dataDirectory, settings);
+
+    /// <summary>As <see cref="StartAsync"/>, with the node's clock replaced (null: the system clock): for delays a test moves by hand.</summary>
+    public static async Task<TestService> StartWithClockAsync(DatabaseBackend backend, IClock? clock, string? dataDirectory = null, params string[] settings)
     {
         var options = await backend.OptionsAsync();
         var data = dataDirectory ?? (options.Provider == DatabaseProvider.Sqlite ? options.DataDirectory : Path.Combine(Path.GetTempPath(), "meterai-node-" + Guid.NewGuid().ToString("N")));
@@ -58,7 +62,11 @@ public sealed class TestService : ApiClient, IAsyncDisposable
         args.AddRange(settings.Select(s => "--" + s));
         var codes = new RecordingCodeSender();
         var logs = new CapturedLogs();
-        var app = ServerHost.Build([.. args], services => services.AddSingleton<IOneTimeCodeSender>(codes));
+        var app = ServerHost.Build([.. args], services =>
+        {
+            services.AddSingleton<IOneTimeCodeSender>(codes);
+            if (clock is not null) services.AddSingleton(clock);
+        });
         app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestService(app, codes, data, logs);
@@ -90,7 +98,7 @@ public sealed class TestService : ApiClient, IAsyncDisposable
         var sent = await PostJsonAsync("/api/v1/applicants", new { contact, password });
         var code = Codes.LastCodeFor(contact.ToLowerInvariant());
         var token = await PostJsonAsync("/api/v1/auth/applicant/code", new { challenge_id = sent.GetProperty("challenge_id").GetString(), code });
-        return (token.GetProperty("access_token").GetString()!, sent.GetProperty("applicant_id").GetString()!);
+        return (token.GetProperty("access_token").GetString()!, token.GetProperty("principal").GetProperty("id").GetString()!);
     }
 
     protected override string Diagnostics => Logs.ToString();
