@@ -22,6 +22,7 @@ public static class IdentityServiceExtensions
         s.AddSingleton<IOperatorStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Operators);
         s.AddSingleton<ICodeChallengeStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().CodeChallenges);
         s.AddSingleton<ILoginThrottleStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().LoginThrottle);
+        s.AddSingleton<IWindowCounterStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().WindowCounters);
         s.AddSingleton<ITokenSigningKeyStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().TokenSigningKeys);
         // The development sender unless something else (a real gateway, a test's recorder) was registered first.
         s.TryAddSingleton<IOneTimeCodeSender, LoggingOneTimeCodeSender>();
@@ -31,7 +32,11 @@ public static class IdentityServiceExtensions
         s.AddSingleton<TokenKeyRing>();
         s.AddSingleton<AccessTokens>();
         s.AddSingleton<AccessRevocationCache>();
+        s.AddSingleton<TokenSubjects>();
         s.AddHostedService<IdentityRefreshService>();
+        s.AddHostedService<IdentityHousekeepingService>();
+        ErrorStatus.Register(StatusCodes.Status401Unauthorized, IdentityErrors.TokenLifetimeExceeded, IdentityErrors.TokenSubjectUnknown);
+        ErrorStatus.Register(StatusCodes.Status429TooManyRequests, IdentityErrors.TooManyCodes);
         s.AddAuthentication(AccessTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(AccessTokenHandler.SchemeName, null);
         AccessPolicies.Add(s.AddAuthorizationBuilder());
         return builder;
