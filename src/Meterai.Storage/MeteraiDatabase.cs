@@ -36,6 +36,9 @@ public abstract class MeteraiDatabase : IAsyncDisposable
 
     public abstract ILoginThrottleStore LoginThrottle { get; }
 
+    /// <summary>Fixed-window event counters shared by every node (one-time-code limits).</summary>
+    public abstract IWindowCounterStore WindowCounters { get; }
+
     /// <summary>The token signing keys as stored (sealed): read them through <see cref="SealedTokenSigningKeyStore"/>.</summary>
     public abstract IStoredTokenSigningKeys TokenSigningKeys { get; }
 

@@ -102,4 +102,29 @@ public class IdentityRulesTests
         Assert.NotNull(Channel.ValidateCode("-ab"));
         Assert.NotNull(Channel.ValidateServiceFee(-1));
     }
+
+    [Fact]
+    public void Login_delays_are_free_at_first_then_double_up_to_the_cap_and_keys_keep_clients_and_accounts_apart()
+    {
+        var policy = new LoginThrottlePolicy(3, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15), TimeSpan.FromDays(1));
+        Assert.Equal([0, 0, 0, 0, 1, 2, 4, 8], Enumerable.Range(0, 8).Select(n => policy.DelayAfter(n).TotalSeconds));
+        Assert.Equal(TimeSpan.FromMinutes(15), policy.DelayAfter(14));
+        Assert.Equal(TimeSpan.FromMinutes(15), policy.DelayAfter(int.MaxValue));
+        Assert.NotEqual(LoginThrottlePolicy.KeyFor("operator", "a@b.id", "203.0.113.7"), LoginThrottlePolicy.KeyFor("operator", "a@b.id", "198.51.100.9"));
+        Assert.NotEqual(LoginThrottlePolicy.KeyFor("operator", "a@b.id", "x"), LoginThrottlePolicy.KeyFor("applicant", "a@b.id", "x"));
+        Assert.Equal(LoginThrottlePolicy.AccountKeyFor("operator", "a@b.id"), LoginThrottlePolicy.AccountKeyFor("operator", "a@b.id"));
+    }
+
+    [Fact]
+    public void Code_limits_refuse_over_either_bound_until_that_window_ends()
+    {
+        var policy = new CodeLimitPolicy(2, 5, TimeSpan.FromHours(1));
+        var t0 = DateTimeOffset.UnixEpoch;
+        Assert.Null(policy.RefusedFor(new WindowCount(2, t0), new WindowCount(5, t0), t0.AddMinutes(10)));
+        Assert.Equal(TimeSpan.FromMinutes(50), policy.RefusedFor(new WindowCount(3, t0), new WindowCount(1, t0), t0.AddMinutes(10)));
+        Assert.Equal(TimeSpan.FromMinutes(55), policy.RefusedFor(new WindowCount(3, t0), new WindowCount(6, t0.AddMinutes(5)), t0.AddMinutes(10)));
+        var address = ContactAddress.Parse("budi@contoh.id").Value;
+        Assert.NotEqual(policy.AddressKey(CodePurpose.Registration, address), policy.AddressKey(CodePurpose.Login, address));
+        Assert.NotEqual(policy.ClientKey("203.0.113.7"), policy.AddressKey(CodePurpose.Login, address));
+    }
 }

@@ -31,6 +31,22 @@ internal sealed class DatabaseArguments
         return options;
     }
 
+    /// <summary>Opens the database, or returns null after writing why it cannot (bad options, unreachable) to the error output.</summary>
+    public async Task<MeteraiDatabase?> OpenAsync(ParseResult parse, CancellationToken ct)
+    {
+        var options = await ReadAsync(parse);
+        if (options is null) return null;
+        try
+        {
+            return await MeteraiDatabase.OpenAsync(options, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: cannot open the {options.Provider.Name()} database: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>The options, or an error message for bad input (unknown provider, postgres without a connection string).</summary>
     private (DatabaseOptions? Options, string? Error) Read(ParseResult parse)
     {

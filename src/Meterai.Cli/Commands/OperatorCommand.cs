@@ -10,7 +10,8 @@ namespace Meterai.Cli.Commands;
 /// `meterai operator add --email … --role issuer_admin|auditor [--role …] [--db … --connection … --data-dir …]`:
 /// creates an operator in the configured database and prints a generated password once. This is the only way to
 /// create operators (the HTTP service has no endpoint for it), so the first issuer admin exists before the service
-/// is exposed. Exit 0 created, 1 refused (exists, bad e-mail or role), 2 bad input or no database.
+/// is exposed. Exit 0 created, 1 refused (exists, bad e-mail or role), 2 bad input or no database. `unlock`,
+/// `disable` and `enable` are in <see cref="OperatorAccessCommands"/>.
 /// </summary>
 internal static class OperatorCommand
 {
@@ -18,6 +19,9 @@ internal static class OperatorCommand
     {
         var command = new Command("operator", "manage operators (issuer staff) of the service");
         command.Subcommands.Add(Add());
+        command.Subcommands.Add(OperatorAccessCommands.Unlock());
+        command.Subcommands.Add(OperatorAccessCommands.SetDisabled(true));
+        command.Subcommands.Add(OperatorAccessCommands.SetDisabled(false));
         return command;
     }
 

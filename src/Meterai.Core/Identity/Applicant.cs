@@ -3,7 +3,10 @@ namespace Meterai.Core.Identity;
 /// <summary>Where an applicant's account stands. Stored as a small integer; values never change.</summary>
 public enum ApplicantStatus : short
 {
-    /// <summary>Registered, the e-mail or phone not yet confirmed with a code: cannot log in.</summary>
+    /// <summary>
+    /// Registered before registrations became records of their own (<see cref="PendingRegistration"/>): no longer
+    /// made, cannot log in, and the first registration of its address that is confirmed replaces its password.
+    /// </summary>
     PendingVerification = 1,
     Active = 2,
     Disabled = 3,
@@ -30,6 +33,3 @@ public sealed record Applicant(
     public ContactAddress? Contact =>
         Email is not null ? new ContactAddress(ContactKind.Email, Email) : Phone is not null ? new ContactAddress(ContactKind.Phone, Phone) : null;
 }
-
-/// <summary>A self-registration: a new pending applicant, or new credentials for a still-pending one.</summary>
-public sealed record ApplicantRegistration(UInt128 Id, ContactAddress Contact, string PasswordHash, DateTimeOffset At);

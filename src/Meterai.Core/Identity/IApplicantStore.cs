@@ -2,19 +2,28 @@ using Meterai.Core.Common;
 
 namespace Meterai.Core.Identity;
 
-/// <summary>Applicants. Every write is idempotent; a contact address belongs to one applicant.</summary>
+/// <summary>Applicants and the registrations that become them. Every write is idempotent; a contact address belongs to one applicant.</summary>
 public interface IApplicantStore
 {
     /// <summary>
-    /// Registers a self-registering applicant. A new contact creates a pending applicant with
-    /// <paramref name="registration"/>.Id; a contact whose applicant is still pending gets the new password (the
-    /// person registers again because the code was lost) and keeps its id. Error <c>contact_already_registered</c>
-    /// when the contact belongs to an active or disabled applicant.
+    /// Stores one registration attempt with the challenge of its code, in one write, and answers whether the address
+    /// already belongs to an account (active or disabled): then the caller tells the owner instead of sending the
+    /// code, and the attempt can never be confirmed. Nothing about an existing applicant changes.
     /// </summary>
-    Task<Result<Applicant>> RegisterAsync(ApplicantRegistration registration, CancellationToken cancellationToken = default);
+    Task<bool> BeginRegistrationAsync(PendingRegistration registration, CodeChallenge challenge, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a pending applicant active (verified). Repeating it is a no-op. Error <c>applicant_not_found</c>.</summary>
-    Task<Result<Applicant>> ActivateAsync(UInt128 id, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Confirms a registration whose code was typed right, in one transaction: consumes the challenge and makes the
+    /// registration an active applicant with the registration's id and password (or, for an address registered
+    /// before registrations were records of their own and still pending, gives that applicant this password and
+    /// activates it). The first registration of an address confirmed wins. Errors: <c>code_already_used</c>,
+    /// <c>challenge_not_found</c> (the registration is gone), <c>contact_already_registered</c> (another registration
+    /// of the address was confirmed first, or the address had an account).
+    /// </summary>
+    Task<Result<Applicant>> ConfirmRegistrationAsync(UInt128 challengeId, UInt128 registrationId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets registrations that expired before <paramref name="before"/> (housekeeping; any node may run it).</summary>
+    Task<int> PurgeRegistrationsAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Creates the applicant a channel stamps for, identified by the channel's own reference; creating it again

@@ -5,6 +5,10 @@ namespace Meterai.Core.Identity;
 /// <summary>One-time code challenges. Attempts are counted atomically, so parallel guesses cannot exceed the limit.</summary>
 public interface ICodeChallengeStore
 {
+    /// <summary>
+    /// Stores a challenge. <see cref="CodeChallenge.ApplicantId"/> names the applicant the code is for; a registration's
+    /// challenge names the applicant its registration becomes once confirmed (<see cref="PendingRegistration.Id"/>).
+    /// </summary>
     Task CreateAsync(CodeChallenge challenge, CancellationToken cancellationToken = default);
 
     Task<CodeChallenge?> GetAsync(UInt128 id, CancellationToken cancellationToken = default);
@@ -18,4 +22,7 @@ public interface ICodeChallengeStore
 
     /// <summary>Marks the challenge used. True for the one caller that consumed it; false when it already was.</summary>
     Task<bool> ConsumeAsync(UInt128 id, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets challenges that expired before <paramref name="before"/> (housekeeping; any node may run it).</summary>
+    Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 }

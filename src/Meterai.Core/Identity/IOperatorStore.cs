@@ -14,5 +14,11 @@ public interface IOperatorStore
 
     Task SetPasswordHashAsync(UInt128 id, string passwordHash, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Disables an operator (<paramref name="at"/>; disabling again keeps the first time) or enables it again (null).
+    /// Answers the operator as it is now, or null when there is none.
+    /// </summary>
+    Task<Operator?> SetDisabledAsync(UInt128 id, DateTimeOffset? at, CancellationToken cancellationToken = default);
+
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 }

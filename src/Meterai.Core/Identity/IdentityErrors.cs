@@ -8,6 +8,7 @@ public static class IdentityErrors
     public const string ContactAlreadyRegistered = "contact_already_registered";
     public const string InvalidCredentials = "invalid_credentials";
     public const string TooManyAttempts = "too_many_attempts";
+    public const string TooManyCodes = "too_many_codes";
     public const string ChallengeNotFound = "challenge_not_found";
     public const string CodeInvalid = "code_invalid";
     public const string CodeExpired = "code_expired";
@@ -35,5 +36,13 @@ public static class IdentityErrors
     public const string TokenExpired = "token_expired";
     public const string TokenKeyUnknown = "token_key_unknown";
     public const string TokenRevoked = "token_revoked";
+    public const string TokenLifetimeExceeded = "token_lifetime_exceeded";
+    public const string TokenSubjectUnknown = "token_subject_unknown";
     public const string Forbidden = "forbidden";
+
+    /// <summary>Every 401 an access token can be refused with: what an endpoint that needs one declares.</summary>
+    public static readonly string[] TokenCodes =
+    [
+        TokenMissing, TokenMalformed, TokenExpired, TokenSignatureInvalid, TokenKeyUnknown, TokenRevoked, TokenLifetimeExceeded, TokenSubjectUnknown,
+    ];
 }

@@ -9,5 +9,7 @@ public sealed record IdentitySettings
 
     public int CodeMaxAttempts { get; init; } = OneTimeCode.DefaultMaxAttempts;
 
+    public CodeLimitPolicy CodeLimits { get; init; } = CodeLimitPolicy.Default;
+
     public LoginThrottlePolicy LoginThrottle { get; init; } = LoginThrottlePolicy.Default;
 }

@@ -14,8 +14,7 @@ namespace Meterai.Server.Distribution;
 /// </summary>
 internal static class DistributionEndpoints
 {
-    private static readonly string[] TokenCodes = [IdentityErrors.TokenMissing, IdentityErrors.TokenMalformed, IdentityErrors.TokenExpired,
-        IdentityErrors.TokenSignatureInvalid, IdentityErrors.TokenKeyUnknown, IdentityErrors.TokenRevoked];
+    private static readonly string[] TokenCodes = IdentityErrors.TokenCodes;
 
     private static readonly string[] KeyCodes = [IdempotencyKey.Missing, IdempotencyKey.Invalid, DistributionErrors.StampsInvalid];
 

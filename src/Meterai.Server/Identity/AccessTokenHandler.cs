@@ -13,24 +13,26 @@ namespace Meterai.Server.Identity;
 /// Authenticates <c>Authorization: Bearer &lt;access token&gt;</c>. A request without the header is anonymous (public
 /// endpoints answer it; protected ones challenge with 401 <c>token_missing</c>); a bad token is refused with its own
 /// code (<c>token_malformed</c>, <c>token_expired</c>, <c>token_signature_invalid</c>, <c>token_key_unknown</c>,
-/// <c>token_revoked</c>); a caller without the right kind or role gets 403 <c>forbidden</c>.
+/// <c>token_lifetime_exceeded</c>, <c>token_revoked</c>, <c>token_subject_unknown</c>); a caller without the right
+/// kind or role gets 403 <c>forbidden</c>.
 /// </summary>
 internal sealed class AccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     AccessTokens tokens,
-    AccessRevocationCache revocations)
+    AccessRevocationCache revocations,
+    TokenSubjects subjects)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
     private const string FailureKey = "meterai.auth.failure";
     internal const string PrincipalKey = "meterai.principal";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (header.Length == 0) return Task.FromResult(AuthenticateResult.NoResult());
+        if (header.Length == 0) return AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return Fail(new Error(IdentityErrors.TokenMalformed, "use Authorization: Bearer <access token>"));
@@ -40,6 +42,7 @@ internal sealed class AccessTokenHandler(
         if (!validated.IsOk) return Fail(validated.Error);
         var (principal, _) = validated.Value;
         if (revocations.IsRevoked(principal)) return Fail(new Error(IdentityErrors.TokenRevoked, "the API key behind this token was revoked or its channel suspended"));
+        if (await subjects.CheckAsync(principal, Context.RequestAborted) is { } refused) return Fail(refused);
 
         var claims = new List<Claim>
         {
@@ -50,7 +53,7 @@ internal sealed class AccessTokenHandler(
         claims.AddRange(principal.Roles.Select(r => new Claim(AccessTokenClaims.Role, r)));
         Context.Items[PrincipalKey] = principal;
         var identity = new ClaimsIdentity(claims, SchemeName, AccessTokenClaims.Subject, AccessTokenClaims.Role);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -63,10 +66,10 @@ internal sealed class AccessTokenHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteAsync(StatusCodes.Status403Forbidden, new Error(IdentityErrors.Forbidden, "this caller may not do that"));
 
-    private Task<AuthenticateResult> Fail(Error error)
+    private AuthenticateResult Fail(Error error)
     {
         Context.Items[FailureKey] = error;
-        return Task.FromResult(AuthenticateResult.Fail(error.Message));
+        return AuthenticateResult.Fail(error.Message);
     }
 
     private async Task WriteAsync(int status, Error error)

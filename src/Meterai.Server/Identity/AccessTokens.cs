@@ -57,7 +57,8 @@ public sealed class AccessTokens(TokenKeyRing keys, IdentityOptions options, ICl
 
     /// <summary>
     /// Checks a token. Errors: <c>token_malformed</c>, <c>token_key_unknown</c>, <c>token_signature_invalid</c>,
-    /// <c>token_expired</c>. The signature is checked (in constant time) before anything in the payload is believed.
+    /// <c>token_expired</c>, <c>token_lifetime_exceeded</c>. The signature is checked (in constant time) before
+    /// anything in the payload is believed. Whether the subject exists is the next check (<see cref="TokenSubjects"/>).
     /// </summary>
     public Result<(Principal Principal, DateTimeOffset ExpiresAt)> Validate(string? token)
     {
@@ -102,6 +103,7 @@ public sealed class AccessTokens(TokenKeyRing keys, IdentityOptions options, ICl
             if (!PublicId.TryParse(Text(p, AccessTokenClaims.Subject), out var subject)) return Malformed();
             var kind = PrincipalKindNames.Parse(Text(p, AccessTokenClaims.Kind));
             if (kind is null || !p.TryGetProperty("exp", out var expElement) || !expElement.TryGetInt64(out var exp)) return Malformed();
+            if (!p.TryGetProperty("iat", out var iatElement) || !iatElement.TryGetInt64(out var iat)) return Malformed();
             var channel = UInt128.Zero;
             if (Text(p, AccessTokenClaims.Channel) is { } c && !PublicId.TryParse(c, out channel)) return Malformed();
             var apiKey = UInt128.Zero;
@@ -118,13 +120,28 @@ public sealed class AccessTokens(TokenKeyRing keys, IdentityOptions options, ICl
             }
 
             var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp);
-            if (clock.UtcNow > expiresAt + ClockSkew) return new Error(IdentityErrors.TokenExpired, "the access token has expired: get a new one");
+            var now = clock.UtcNow;
+            if (now > expiresAt + ClockSkew) return new Error(IdentityErrors.TokenExpired, "the access token has expired: get a new one");
+            if (LifetimeRefusal(DateTimeOffset.FromUnixTimeSeconds(iat), expiresAt, now) is { } refused) return refused;
             return (new Principal(subject, kind.Value, channel, roles, apiKey), expiresAt);
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentOutOfRangeException)
         {
             return Malformed();
         }
+    }
+
+    /// <summary>
+    /// A token is believed for at most the configured lifetime, whatever it says: one that claims a longer life (exp −
+    /// iat) or that has longer left to run (exp − now) was not made by this service, however good its signature, as
+    /// a year-long token minted with a stolen key would be. Checked here, not only when tokens are issued.
+    /// </summary>
+    private Error? LifetimeRefusal(DateTimeOffset issuedAt, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        var longest = options.AccessTokenLifetime + ClockSkew;
+        return expiresAt - issuedAt > longest || expiresAt - now > longest
+            ? new Error(IdentityErrors.TokenLifetimeExceeded, $"the access token lives longer than this service's {options.AccessTokenLifetime.TotalMinutes:0.#} minutes: get a new one")
+            : null;
     }
 
     private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -13,8 +13,7 @@ namespace Meterai.Server.Identity;
 /// </summary>
 internal static class ChannelEndpoints
 {
-    private static readonly string[] TokenCodes = [IdentityErrors.TokenMissing, IdentityErrors.TokenMalformed, IdentityErrors.TokenExpired,
-        IdentityErrors.TokenSignatureInvalid, IdentityErrors.TokenKeyUnknown, IdentityErrors.TokenRevoked];
+    private static readonly string[] TokenCodes = IdentityErrors.TokenCodes;
 
     public static void Map(IEndpointRouteBuilder app)
     {

@@ -16,6 +16,16 @@ public sealed record ChannelTokenRequest(string? ApiKey);
 
 public sealed record OperatorLoginRequest(string? Email, string? Password);
 
+/// <summary>
+/// A registration's answer: the challenge to complete and where the code went. It names no applicant: the account
+/// exists only once the code is confirmed, and the answer for an address that already has one must look the same.
+/// </summary>
+public sealed record ChallengeResponse(string ChallengeId, string Purpose, DateTimeOffset ExpiresAt, string SentTo)
+{
+    public static ChallengeResponse From(CodeSent s) => new(PublicId.Format(s.ChallengeId), "registration", s.ExpiresAt, s.SentTo);
+}
+
+/// <summary>A login's answer, after the right password: the challenge of the login code.</summary>
 public sealed record CodeSentResponse(string ApplicantId, string ChallengeId, string Purpose, DateTimeOffset ExpiresAt, string SentTo)
 {
     public static CodeSentResponse From(CodeSent s) => new(PublicId.Format(s.ApplicantId), PublicId.Format(s.ChallengeId),

@@ -22,6 +22,7 @@ public static class IdentityServiceExtensions
         s.AddSingleton<IOperatorStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Operators);
         s.AddSingleton<ICodeChallengeStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().CodeChallenges);
         s.AddSingleton<ILoginThrottleStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().LoginThrottle);
+        s.AddSingleton<IWindowCounterStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().WindowCounters);
         // Sealed at rest with the key-encryption key (Secrets/): the database alone mints no token.
         s.AddSingleton<ITokenSigningKeyStore>(sp => new SealedTokenSigningKeyStore(sp.GetRequiredService<Storage.MeteraiDatabase>().TokenSigningKeys, sp.GetRequiredService<Core.Secrets.SecretSealer>()));
         s.AddSingleton<ApplicantAccess>();
@@ -30,7 +31,11 @@ public static class IdentityServiceExtensions
         s.AddSingleton<TokenKeyRing>();
         s.AddSingleton<AccessTokens>();
         s.AddSingleton<AccessRevocationCache>();
+        s.AddSingleton<TokenSubjects>();
         s.AddHostedService<IdentityRefreshService>();
+        s.AddHostedService<IdentityHousekeepingService>();
+        ErrorStatus.Register(StatusCodes.Status401Unauthorized, IdentityErrors.TokenLifetimeExceeded, IdentityErrors.TokenSubjectUnknown);
+        ErrorStatus.Register(StatusCodes.Status429TooManyRequests, IdentityErrors.TooManyCodes);
         s.AddAuthentication(AccessTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(AccessTokenHandler.SchemeName, null);
         AccessPolicies.Add(s.AddAuthorizationBuilder());
         return builder;

@@ -98,7 +98,7 @@ public sealed record PaymentHealthResponse(
 /// <summary>Wire names and the HTTP statuses of the payments codes (registered once with <see cref="ErrorStatus"/>).</summary>
 internal static class PaymentsApi
 {
-    public static readonly string[] TokenCodes = ["token_missing", "token_malformed", "token_expired", "token_signature_invalid", "token_key_unknown", "token_revoked"];
+    public static readonly string[] TokenCodes = Meterai.Core.Identity.IdentityErrors.TokenCodes;
 
     public static string MethodName(PaymentMethod method) => method == PaymentMethod.Qris ? "qris" : "va";
 

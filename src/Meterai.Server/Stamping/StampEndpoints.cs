@@ -11,8 +11,7 @@ namespace Meterai.Server.Stamping;
 /// <summary>Stamping over HTTP: stamp, look a stamp up, download it, list one's stamps, and the document types.</summary>
 internal static class StampEndpoints
 {
-    private static readonly string[] TokenCodes = [IdentityErrors.TokenMissing, IdentityErrors.TokenMalformed, IdentityErrors.TokenExpired,
-        IdentityErrors.TokenSignatureInvalid, IdentityErrors.TokenKeyUnknown, IdentityErrors.TokenRevoked];
+    private static readonly string[] TokenCodes = IdentityErrors.TokenCodes;
 
     public static void Map(IEndpointRouteBuilder app, long maxUploadBytes)
     {

@@ -9,44 +9,59 @@ internal sealed class PostgresApplicantStore(NpgsqlDataSource ds) : IApplicantSt
 {
     private const string Columns = "id, channel_id, external_ref, email, phone, password_hash, status, created_at, verified_at";
 
-    public Task<Result<Applicant>> RegisterAsync(ApplicantRegistration registration, CancellationToken cancellationToken = default) =>
-        // Two people registering one address at once: the loser's INSERT fails the unique index and the whole
-        // transaction is decided again (PostgresRetry), now finding the winner's row.
-        Pg.InTransactionAsync<Result<Applicant>>(ds, async (conn, tx, ct) =>
-        {
-            var column = registration.Contact.Kind == ContactKind.Email ? "email" : "phone";
-            var existing = await Pg.FirstAsync(conn, tx, $"SELECT {Columns} FROM applicants WHERE {column} = $1 FOR UPDATE", Read, ct,
-                Pg.Text(registration.Contact.Value)).ConfigureAwait(false);
-            if (existing is null)
-            {
-                var created = new Applicant(registration.Id, Channel.DirectId, null,
-                    registration.Contact.Kind == ContactKind.Email ? registration.Contact.Value : null,
-                    registration.Contact.Kind == ContactKind.Phone ? registration.Contact.Value : null,
-                    registration.PasswordHash, ApplicantStatus.PendingVerification, TimeCodec.Truncate(registration.At), null);
-                await Pg.ExecuteAsync(conn, tx, $"INSERT INTO applicants ({Columns}) VALUES ($1, $2, NULL, $3, $4, $5, 1, $6, NULL)", ct,
-                    Pg.Id(created.Id), Pg.Id(created.ChannelId), Pg.Text(created.Email), Pg.Text(created.Phone), Pg.Text(created.PasswordHash),
-                    Pg.Time(created.CreatedAt)).ConfigureAwait(false);
-                return created;
-            }
-
-            if (existing.Status != ApplicantStatus.PendingVerification)
-            {
-                return new Error(IdentityErrors.ContactAlreadyRegistered, "this e-mail address or phone number is already registered: log in instead");
-            }
-
-            await Pg.ExecuteAsync(conn, tx, "UPDATE applicants SET password_hash = $1 WHERE id = $2", ct,
-                Pg.Text(registration.PasswordHash), Pg.Id(existing.Id)).ConfigureAwait(false);
-            return existing with { PasswordHash = registration.PasswordHash };
-        }, cancellationToken);
-
-    public async Task<Result<Applicant>> ActivateAsync(UInt128 id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> BeginRegistrationAsync(PendingRegistration registration, CodeChallenge challenge, CancellationToken cancellationToken = default)
     {
-        // Only a pending applicant changes; an active (or disabled) one is returned as it is.
-        await Pg.ExecuteAsync(ds, "UPDATE applicants SET status = 2, verified_at = $1 WHERE id = $2 AND status = 1", cancellationToken,
-            Pg.Time(at), Pg.Id(id)).ConfigureAwait(false);
-        var applicant = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return applicant is null ? new Error(IdentityErrors.ApplicantNotFound, "no such applicant") : applicant;
+        // One statement: the registration, its challenge, and whether the address already has an account.
+        var (email, phone) = Split(registration.Contact);
+        var taken = await Pg.QueryAsync(ds, $"""
+            WITH r AS (
+                INSERT INTO registrations (id, email, phone, password_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)),
+            c AS (
+                INSERT INTO code_challenges (id, applicant_id, purpose, code_hash, attempts, max_attempts, expires_at, consumed_at, created_at)
+                VALUES ($7, $1, $8, $9, $10, $11, $12, NULL, $14))
+            SELECT EXISTS (SELECT 1 FROM applicants WHERE {Column(registration.Contact)} = $13 AND status <> 1)
+            """, r => r.GetBoolean(0), cancellationToken,
+            Pg.Id(registration.Id), Pg.Text(email), Pg.Text(phone), Pg.Text(registration.PasswordHash), Pg.Time(registration.CreatedAt), Pg.Time(registration.ExpiresAt),
+            Pg.Id(challenge.Id), Pg.Short((short)challenge.Purpose), Pg.Bytes(challenge.CodeHash), Pg.Int(challenge.Attempts), Pg.Int(challenge.MaxAttempts),
+            Pg.Time(challenge.ExpiresAt), Pg.Text(registration.Contact.Value), Pg.Time(challenge.CreatedAt)).ConfigureAwait(false);
+        return taken[0];
     }
+
+    public async Task<Result<Applicant>> ConfirmRegistrationAsync(UInt128 challengeId, UInt128 registrationId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        // One statement (one round trip, atomic): consume the challenge, take the registration, make it the applicant.
+        // Two confirmations of one address at once: the second INSERT waits for the first and then does nothing.
+        var rows = await Pg.QueryAsync(ds, """
+            WITH used AS (
+                UPDATE code_challenges SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL RETURNING id),
+            reg AS (
+                DELETE FROM registrations WHERE id = $3 AND EXISTS (SELECT 1 FROM used) RETURNING id, email, phone, password_hash),
+            ins AS (
+                INSERT INTO applicants (id, channel_id, external_ref, email, phone, password_hash, status, created_at, verified_at)
+                SELECT id, $4, NULL, email, phone, password_hash, 2, $1, $1 FROM reg
+                ON CONFLICT DO NOTHING RETURNING id)
+            SELECT EXISTS (SELECT 1 FROM used), reg.email, reg.phone, reg.password_hash, EXISTS (SELECT 1 FROM ins)
+            FROM (SELECT 1) AS one LEFT JOIN reg ON true
+            """, r => (Used: r.GetBoolean(0), Email: r.GetStringOrNull(1), Phone: r.GetStringOrNull(2), Hash: r.GetStringOrNull(3), Inserted: r.GetBoolean(4)),
+            cancellationToken, Pg.Time(at), Pg.Id(challengeId), Pg.Id(registrationId), Pg.Id(Channel.DirectId)).ConfigureAwait(false);
+        var (used, email, phone, hash, inserted) = rows[0];
+        if (!used) return new Error(IdentityErrors.CodeAlreadyUsed, "this code was already used: ask for a new one");
+        if (hash is null) return new Error(IdentityErrors.ChallengeNotFound, "this registration has expired: register again");
+        if (inserted) return new Applicant(registrationId, Channel.DirectId, null, email, phone, hash, ApplicantStatus.Active, TimeCodec.Truncate(at), TimeCodec.Truncate(at));
+
+        // Only an applicant pending from before registrations were records of their own can still be taken over by a
+        // confirmation (it never proved its address); an active or disabled one keeps its password.
+        var upgraded = await Pg.FirstAsync(ds, $"""
+            UPDATE applicants SET password_hash = $1, status = 2, verified_at = $2 WHERE {(email is not null ? "email" : "phone")} = $3 AND status = 1 AND external_ref IS NULL
+            RETURNING {Columns}
+            """, Read, cancellationToken, Pg.Text(hash), Pg.Time(at), Pg.Text(email ?? phone)).ConfigureAwait(false);
+        return upgraded is not null
+            ? upgraded
+            : new Error(IdentityErrors.ContactAlreadyRegistered, "this e-mail address or phone number was registered by another confirmation: log in instead");
+    }
+
+    public Task<int> PurgeRegistrationsAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        Pg.ExecuteAsync(ds, "DELETE FROM registrations WHERE expires_at < $1", cancellationToken, Pg.Time(before));
 
     public async Task<Applicant> CreateForChannelAsync(UInt128 id, UInt128 channelId, string externalRef, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
@@ -72,6 +87,10 @@ internal sealed class PostgresApplicantStore(NpgsqlDataSource ds) : IApplicantSt
     public async Task<IReadOnlyList<Applicant>> ListByChannelAsync(UInt128 channelId, UInt128 after, int limit, CancellationToken cancellationToken = default) =>
         await Pg.QueryAsync(ds, $"SELECT {Columns} FROM applicants WHERE channel_id = $1 AND id > $2 ORDER BY id LIMIT $3", Read, cancellationToken,
             Pg.Id(channelId), Pg.Id(after), Pg.Int(limit)).ConfigureAwait(false);
+
+    private static (string? Email, string? Phone) Split(ContactAddress c) => c.Kind == ContactKind.Email ? (c.Value, null) : (null, c.Value);
+
+    private static string Column(ContactAddress c) => c.Kind == ContactKind.Email ? "email" : "phone";
 
     private static Applicant Read(NpgsqlDataReader r) => new(
         r.GetId(0), r.GetId(1), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetStringOrNull(4), r.GetStringOrNull(5),

@@ -30,6 +30,9 @@ internal sealed class PostgresCodeChallengeStore(NpgsqlDataSource ds) : ICodeCha
         await Pg.ExecuteAsync(ds, "UPDATE code_challenges SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL", cancellationToken,
             Pg.Time(now), Pg.Id(id)).ConfigureAwait(false) == 1;
 
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        Pg.ExecuteAsync(ds, "DELETE FROM code_challenges WHERE expires_at < $1", cancellationToken, Pg.Time(before));
+
     private static CodeChallenge Read(NpgsqlDataReader r) => new(
         r.GetId(0), r.GetId(1), (CodePurpose)r.GetInt16(2), r.GetFieldValue<byte[]>(3), r.GetInt32(4), r.GetInt32(5), r.GetTime(6), r.GetTimeOrNull(7), r.GetTime(8));
 }

@@ -29,6 +29,7 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
         Operators = new PostgresOperatorStore(dataSource);
         CodeChallenges = new PostgresCodeChallengeStore(dataSource);
         LoginThrottle = new PostgresLoginThrottleStore(dataSource);
+        WindowCounters = new PostgresWindowCounterStore(dataSource);
         TokenSigningKeys = new PostgresTokenSigningKeyStore(dataSource);
         var stamps = new PostgresStampStore(dataSource);
         Stamps = stamps;
@@ -55,6 +56,8 @@ internal sealed class PostgresMeteraiDatabase : MeteraiDatabase
     public override ICodeChallengeStore CodeChallenges { get; }
 
     public override ILoginThrottleStore LoginThrottle { get; }
+
+    public override IWindowCounterStore WindowCounters { get; }
 
     public override IStoredTokenSigningKeys TokenSigningKeys { get; }
     public override IOrderStore Orders { get; }

@@ -26,6 +26,13 @@ internal sealed class PostgresOperatorStore(NpgsqlDataSource ds) : IOperatorStor
     public Task SetPasswordHashAsync(UInt128 id, string passwordHash, CancellationToken cancellationToken = default) =>
         Pg.ExecuteAsync(ds, "UPDATE operators SET password_hash = $1 WHERE id = $2", cancellationToken, Pg.Text(passwordHash), Pg.Id(id));
 
+    public async Task<Operator?> SetDisabledAsync(UInt128 id, DateTimeOffset? at, CancellationToken cancellationToken = default) =>
+        // Disabling again keeps the first time; enabling clears it.
+        await Pg.FirstAsync(ds, $"""
+            UPDATE operators SET disabled_at = CASE WHEN $1::timestamptz IS NULL THEN NULL ELSE coalesce(disabled_at, $1) END WHERE id = $2
+            RETURNING {Columns}
+            """, Read, cancellationToken, Pg.Time(at), Pg.Id(id)).ConfigureAwait(false);
+
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var cmd = ds.CreateCommand("SELECT count(*) FROM operators");

@@ -9,9 +9,16 @@ internal sealed class SqliteCodeChallengeStore(SqliteConnections db) : ICodeChal
     private const string Columns = "id, applicant_id, purpose, code_hash, attempts, max_attempts, expires_at, consumed_at, created_at";
 
     public Task CreateAsync(CodeChallenge c, CancellationToken cancellationToken = default) =>
-        Sq.ExecuteAsync(db, $"INSERT INTO code_challenges ({Columns}) VALUES ($id, $a, $p, $h, $n, $m, $e, $c, $t) ON CONFLICT (id) DO NOTHING", cancellationToken,
+        db.WriteAsync((conn, tx) => InsertAsync(conn, tx, c, cancellationToken), cancellationToken);
+
+    /// <summary>The insert, for a store that writes a challenge in its own transaction (a registration and its code).</summary>
+    internal static Task<int> InsertAsync(SqliteConnection conn, SqliteTransaction tx, CodeChallenge c, CancellationToken ct) =>
+        Sq.ExecuteAsync(conn, tx, $"INSERT INTO code_challenges ({Columns}) VALUES ($id, $a, $p, $h, $n, $m, $e, $c, $t) ON CONFLICT (id) DO NOTHING", ct,
             ("$id", Sq.Id(c.Id)), ("$a", Sq.Id(c.ApplicantId)), ("$p", (short)c.Purpose), ("$h", c.CodeHash), ("$n", c.Attempts), ("$m", c.MaxAttempts),
             ("$e", Sq.Time(c.ExpiresAt)), ("$c", Sq.Time(c.ConsumedAt)), ("$t", Sq.Time(c.CreatedAt)));
+
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        Sq.ExecuteAsync(db, "DELETE FROM code_challenges WHERE expires_at < $t", cancellationToken, ("$t", Sq.Time(before)));
 
     public Task<CodeChallenge?> GetAsync(UInt128 id, CancellationToken cancellationToken = default) =>
         Sq.FirstAsync(db, $"SELECT {Columns} FROM code_challenges WHERE id = $id", Read, cancellationToken, ("$id", Sq.Id(id)));

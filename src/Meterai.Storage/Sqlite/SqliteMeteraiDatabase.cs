@@ -27,6 +27,7 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
         Operators = new SqliteOperatorStore(connections);
         CodeChallenges = new SqliteCodeChallengeStore(connections);
         LoginThrottle = new SqliteLoginThrottleStore(connections);
+        WindowCounters = new SqliteWindowCounterStore(connections);
         TokenSigningKeys = new SqliteTokenSigningKeyStore(connections);
         Stamps = new SqliteStampStore(connections);
         // One writer at a time on SQLite: the steps one after another are as good as a batch.
@@ -50,6 +51,8 @@ internal sealed class SqliteMeteraiDatabase : MeteraiDatabase
     public override ICodeChallengeStore CodeChallenges { get; }
 
     public override ILoginThrottleStore LoginThrottle { get; }
+
+    public override IWindowCounterStore WindowCounters { get; }
 
     public override IStoredTokenSigningKeys TokenSigningKeys { get; }
     public override IOrderStore Orders { get; }

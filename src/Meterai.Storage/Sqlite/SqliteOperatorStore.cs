@@ -26,6 +26,14 @@ internal sealed class SqliteOperatorStore(SqliteConnections db) : IOperatorStore
     public Task SetPasswordHashAsync(UInt128 id, string passwordHash, CancellationToken cancellationToken = default) =>
         Sq.ExecuteAsync(db, "UPDATE operators SET password_hash = $h WHERE id = $id", cancellationToken, ("$h", passwordHash), ("$id", Sq.Id(id)));
 
+    public async Task<Operator?> SetDisabledAsync(UInt128 id, DateTimeOffset? at, CancellationToken cancellationToken = default)
+    {
+        // Disabling again keeps the first time; enabling clears it.
+        await Sq.ExecuteAsync(db, "UPDATE operators SET disabled_at = CASE WHEN $d IS NULL THEN NULL ELSE coalesce(disabled_at, $d) END WHERE id = $id", cancellationToken,
+            ("$d", Sq.Time(at)), ("$id", Sq.Id(id))).ConfigureAwait(false);
+        return await GetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<int> CountAsync(CancellationToken cancellationToken = default) =>
         (await Sq.QueryAsync(db, "SELECT count(*) FROM operators", r => r.GetInt32(0), cancellationToken).ConfigureAwait(false))[0];
 

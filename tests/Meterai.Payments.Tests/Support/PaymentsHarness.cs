@@ -210,7 +210,7 @@ public sealed class PaymentsHarness : IAsyncDisposable
         Assert.True(sent.Status is >= 200 and < 300, sent.Body.ToString());
         var token = await SendAsync(HttpMethod.Post, "/api/v1/auth/applicant/code",
             new { challenge_id = sent.Body.GetProperty("challenge_id").GetString(), code = Codes.LastCodeFor(contact) });
-        return (token.Body.GetProperty("access_token").GetString()!, sent.Body.GetProperty("applicant_id").GetString()!);
+        return (token.Body.GetProperty("access_token").GetString()!, token.Body.GetProperty("principal").GetProperty("id").GetString()!);
     }
 
     /// <summary>An operator with <paramref name="role"/>, created in the database as `meterai operator add` does, logged in over the API.</summary>

@@ -44,16 +44,20 @@ public sealed class TestService : ApiClient, IAsyncDisposable
 
     /// <summary>A node in the Production environment (what tests exercise unless they say otherwise) with a recording code sender and the test key-encryption key.</summary>
     public static Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings) =>
-        StartAsync(backend, dataDirectory, recordCodes: true, settings);
+        StartAsync(backend, null, dataDirectory, recordCodes: true, settings);
+
+    /// <summary>As <see cref="StartAsync(DatabaseBackend, string?, string[])"/>, with the node's clock replaced (null: the system clock): for delays a test moves by hand.</summary>
+    public static Task<TestService> StartWithClockAsync(DatabaseBackend backend, IClock? clock, string? dataDirectory = null, params string[] settings) =>
+        StartAsync(backend, clock, dataDirectory, recordCodes: true, settings);
 
     /// <summary>
     /// A node with the code sender its configuration chooses (SMTP, SMS gateway, or in Development the outbox file),
     /// not the recorder: <see cref="Codes"/> stays empty.
     /// </summary>
     public static Task<TestService> StartWithOwnSenderAsync(DatabaseBackend backend, string? dataDirectory = null, params string[] settings) =>
-        StartAsync(backend, dataDirectory, recordCodes: false, settings);
+        StartAsync(backend, null, dataDirectory, recordCodes: false, settings);
 
-    private static async Task<TestService> StartAsync(DatabaseBackend backend, string? dataDirectory, bool recordCodes, string[] settings)
+    private static async Task<TestService> StartAsync(DatabaseBackend backend, IClock? clock, string? dataDirectory, bool recordCodes, string[] settings)
     {
         var options = await backend.OptionsAsync();
         var data = dataDirectory ?? (options.Provider == DatabaseProvider.Sqlite ? options.DataDirectory : Path.Combine(Path.GetTempPath(), "meterai-node-" + Guid.NewGuid().ToString("N")));
@@ -73,6 +77,7 @@ public sealed class TestService : ApiClient, IAsyncDisposable
         var app = ServerHost.Build([.. args], services =>
         {
             if (recordCodes) services.AddSingleton<IOneTimeCodeSender>(codes);
+            if (clock is not null) services.AddSingleton(clock);
         });
         app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -105,7 +110,7 @@ public sealed class TestService : ApiClient, IAsyncDisposable
         var sent = await PostJsonAsync("/api/v1/applicants", new { contact, password });
         var code = Codes.LastCodeFor(contact.ToLowerInvariant());
         var token = await PostJsonAsync("/api/v1/auth/applicant/code", new { challenge_id = sent.GetProperty("challenge_id").GetString(), code });
-        return (token.GetProperty("access_token").GetString()!, sent.GetProperty("applicant_id").GetString()!);
+        return (token.GetProperty("access_token").GetString()!, token.GetProperty("principal").GetProperty("id").GetString()!);
     }
 
     protected override string Diagnostics => Logs.ToString();
