@@ -6,6 +6,7 @@ var root = new RootCommand("meterai: issue, stamp and verify e-Meterai (Indonesi
 var bench = new Command("bench", "benchmarks: print figures to compare with the peers (never part of the test suite)");
 bench.Subcommands.Add(BenchStampCommand.Create());
 bench.Subcommands.Add(BenchFuzzCommand.Create());
+bench.Subcommands.Add(BenchVerifyCommand.Create());
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchLedgerCommand.Create());
 bench.Subcommands.Add(BenchPaymentsCommand.Create());

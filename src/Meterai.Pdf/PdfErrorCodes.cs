@@ -45,6 +45,12 @@ public static class PdfErrorCodes
     /// <summary>The file exceeds a structural bound (nesting, loops, sizes, decompression) set to keep the service safe.</summary>
     public const string LimitExceeded = "limit_exceeded";
 
+    /// <summary>
+    /// Processing the file would take more processor time or memory than one request may use
+    /// (<see cref="PdfLimits.MaxCpuTime"/>, <see cref="PdfLimits.MaxAllocatedBytes"/>): each part of it is within bounds, the whole is not.
+    /// </summary>
+    public const string WorkLimitExceeded = "work_limit_exceeded";
+
     /// <summary>The file's structure is broken in a way repair cannot fix (e.g. a damaged object on the path to the page).</summary>
     public const string Malformed = "malformed_pdf";
 

@@ -42,4 +42,16 @@ public sealed record PdfLimits
 
     /// <summary>Most objects a damaged file's recovery scan may find.</summary>
     public int MaxRecoveredObjects { get; init; } = 2_000_000;
+
+    /// <summary>Most notes kept about what changed after one signature; the rest are only counted.</summary>
+    public int MaxChangeNotes { get; init; } = 20;
+
+    /// <summary>
+    /// Most processor time one operation (a verification, a stamp's preparation) may use on its thread; zero: no bound.
+    /// The bounds above each hold a part of the work; this one holds their product (see <see cref="Budget.WorkBudget"/>).
+    /// </summary>
+    public TimeSpan MaxCpuTime { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most managed memory one operation may allocate (bytes; an upper bound on what it holds); zero: no bound.</summary>
+    public long MaxAllocatedBytes { get; init; } = 256L * 1024 * 1024;
 }

@@ -63,6 +63,7 @@ internal static class VerifyCommand
             Console.WriteLine($"  revision:    bytes 0..{s.RevisionEnd} sha-256 {s.RevisionSha256}{(s.CoversWholeFile ? " (the whole file)" : "")}");
             Console.WriteLine($"  after it:    {Describe(s.ChangesAfter)}");
             foreach (var note in s.ChangeNotes.Take(10)) Console.WriteLine($"               - {note}");
+            if (s.ChangeNoteCount > 10) Console.WriteLine($"               … and {s.ChangeNoteCount - 10} more");
         }
 
         if (report.Signatures.Count == 0)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using Meterai.Pdf.Budget;
 
 namespace Meterai.Pdf.Filters;
 
@@ -52,6 +53,7 @@ internal static class FlateDecoder
                         ? inflater.Read(scratch!, 0, scratch!.Length)
                         : inflater.Read(target, total, target.Length - total);
                     if (n <= 0) break;
+                    WorkBudget.Tick();
                     total += n;
                     if (total > maxOutput) throw PdfFormatException.Limit($"a compressed stream expands beyond {maxOutput} bytes");
                     if (target is not null && total == target.Length) break;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 
 namespace Meterai.Pdf.Parsing;
@@ -44,6 +45,7 @@ internal sealed class IndirectObjectReader(ObjectParser parser)
 
     public IndirectObject Read(long offset, Func<PdfReference, long?> resolveLength)
     {
+        WorkBudget.Tick();
         if (!TryReadHeader(offset, out var id, out var bodyStart))
         {
             throw new PdfDamageException($"no object header at offset {offset}");

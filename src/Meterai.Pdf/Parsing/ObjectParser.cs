@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 
 namespace Meterai.Pdf.Parsing;
@@ -126,6 +127,7 @@ internal sealed class ObjectParser(Lexer lexer, PdfLimits limits)
             if (kind == TokenKind.ArrayEnd) return array;
             if (kind == TokenKind.Eof) throw PdfFormatException.Malformed("unterminated array");
             CheckSize();
+            WorkBudget.Tick();
             array.Add(ParseFrom(kind, depth));
         }
     }
@@ -146,6 +148,7 @@ internal sealed class ObjectParser(Lexer lexer, PdfLimits limits)
 
             var key = PdfName.KeyFromBytes(lexer.TokenBytes);
             CheckSize();
+            WorkBudget.Tick();
             var valueKind = NextToken();
             if (valueKind == TokenKind.DictEnd)
             {

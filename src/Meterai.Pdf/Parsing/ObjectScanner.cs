@@ -1,4 +1,5 @@
 using System.Buffers;
+using Meterai.Pdf.Budget;
 
 namespace Meterai.Pdf.Parsing;
 
@@ -59,6 +60,7 @@ internal static class ObjectScanner
             {
                 if (start >= limit) break;
                 if (headers.Count >= maxObjects) throw PdfFormatException.Limit($"more than {maxObjects} objects in a damaged file");
+                WorkBudget.Tick();
                 headers.Add(new Header(baseOffset + start, number, generation));
             }
         }

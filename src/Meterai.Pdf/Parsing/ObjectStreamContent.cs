@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 
 namespace Meterai.Pdf.Parsing;
@@ -36,6 +37,7 @@ internal sealed class ObjectStreamContent
         var seen = new HashSet<int>();
         for (var i = 0; i < members.Length; i++)
         {
+            WorkBudget.Tick();
             if (lexer.Next() != TokenKind.Integer) throw new PdfDamageException("object stream header is cut short");
             var number = lexer.IntValue;
             if (lexer.Next() != TokenKind.Integer) throw new PdfDamageException("object stream header is cut short");

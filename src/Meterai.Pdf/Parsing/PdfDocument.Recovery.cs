@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 
 namespace Meterai.Pdf.Parsing;
@@ -35,6 +36,7 @@ internal sealed partial class PdfDocument
         for (var k = 0; k < headers.Count; k++)
         {
             var h = headers[k];
+            WorkBudget.Tick();
             if (h.Offset < skipUntil) continue; // inside the data of the previous object's stream
             IndirectObject obj;
             try

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Encryption;
 using Meterai.Pdf.Filters;
 using Meterai.Pdf.Objects;
@@ -140,6 +141,7 @@ internal sealed partial class PdfDocument
         if (!Source.IsInMemory) entries = entries.OrderBy(e => e.Value.Offset);
         foreach (var (number, entry) in entries)
         {
+            WorkBudget.Tick();
             if (entry.Type == XrefEntryType.InFile && xrefStreams.Contains(number)) continue;
             if (entry.Type == XrefEntryType.InFile)
             {

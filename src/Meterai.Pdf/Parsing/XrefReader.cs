@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Filters;
 using Meterai.Pdf.Objects;
 
@@ -82,6 +83,7 @@ internal sealed class XrefReader(ByteSource source, ObjectParser parser, Indirec
             seen.StartRange(first);
             for (long i = 0; i < count; i++)
             {
+                WorkBudget.Tick();
                 if (lexer.Next() != TokenKind.Integer) throw new PdfDamageException($"bad cross-reference entry at offset {lexer.TokenStart}");
                 var entryOffset = lexer.IntValue;
                 if (lexer.Next() != TokenKind.Integer) throw new PdfDamageException($"bad cross-reference entry at offset {lexer.TokenStart}");
@@ -202,6 +204,7 @@ internal sealed class XrefReader(ByteSource source, ObjectParser parser, Indirec
             seen.StartRange(first);
             for (long i = 0; i < count; i++)
             {
+                WorkBudget.Tick();
                 var row = data.AsSpan(pos, rowLength);
                 pos += rowLength;
                 var type = w1 == 0 ? 1 : Field(row[..w1]);

@@ -1,4 +1,5 @@
 using Meterai.Core.Common;
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Parsing;
 using Meterai.Pdf.Structure;
 
@@ -10,6 +11,7 @@ public static class PageInspector
     public static Result<PageGeometry> Describe(Stream input, int page, string? password = null, PdfLimits? limits = null)
     {
         limits ??= PdfLimits.Default;
+        using var budget = WorkBudget.Enter(limits);
         try
         {
             var probe = new StampRequest
@@ -24,6 +26,10 @@ public static class PageInspector
             return new PageGeometry(page, info.PageCount, info.MediaBox, info.CropBox, info.Rotate);
         }
         catch (PdfFormatException e)
+        {
+            return e.ToError();
+        }
+        catch (WorkBudgetExceededException e)
         {
             return e.ToError();
         }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Meterai.Core.Common;
 using Meterai.Pdf.Appearance;
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Signing;
 
 namespace Meterai.Pdf.Stamping;
@@ -68,6 +69,7 @@ public sealed class StampEngine
         var signerName = _signerNames.GetValue(signer, p => p.SignerCertificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
         var certify = request.Certify ?? Options.Certify;
         var capacity = signer.MaxEncodedSize(Options.TimestampClient?.MaxTokenSize ?? 0);
+        using var budget = WorkBudget.Enter(Options.Limits);
         try
         {
             var increment = StampPipeline.Prepare(
@@ -83,6 +85,10 @@ public sealed class StampEngine
             return new PreparedStamp(serial, increment, signer, prepared, fieldName);
         }
         catch (PdfFormatException e)
+        {
+            return e.ToError();
+        }
+        catch (WorkBudgetExceededException e)
         {
             return e.ToError();
         }

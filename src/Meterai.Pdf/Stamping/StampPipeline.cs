@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Meterai.Core.Common;
 using Meterai.Pdf.Appearance;
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Parsing;
 
 namespace Meterai.Pdf.Stamping;
@@ -62,6 +63,7 @@ internal static class StampPipeline
             var memory = source.Memory.Span;
             hash.AppendData(memory);
             output.Write(memory);
+            WorkBudget.Check();
             return;
         }
 
@@ -77,6 +79,7 @@ internal static class StampPipeline
                 hash.AppendData(buffer, 0, n);
                 output.Write(buffer, 0, n);
                 remaining -= n;
+                WorkBudget.Check();
             }
         }
         finally

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 using Meterai.Pdf.Parsing;
 
@@ -70,6 +71,7 @@ internal static class PageTree
             {
                 foreach (var kidRef in kids)
                 {
+                    WorkBudget.Tick();
                     var kid = doc.ResolveDictionary(kidRef);
                     if (kid is null) return null;
                     if (IsLeaf(kid))
@@ -113,6 +115,7 @@ internal static class PageTree
         while (stack.Count > 0)
         {
             var (node, inherited, nextKid, depth) = stack.Pop();
+            WorkBudget.Tick();
             if (doc.Resolve(node["Kids"]) is not PdfArray kids || nextKid >= kids.Count) continue;
             stack.Push((node, inherited, nextKid + 1, depth));
             if (++nodes > doc.Limits.MaxPageTreeNodes) throw PdfFormatException.Limit($"the page tree has more than {doc.Limits.MaxPageTreeNodes} nodes");

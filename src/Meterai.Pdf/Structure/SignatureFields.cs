@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 using Meterai.Pdf.Parsing;
 
@@ -28,6 +29,7 @@ internal static class SignatureFields
         while (stack.Count > 0)
         {
             var (reference, parentName, inheritedType, depth) = stack.Pop();
+            WorkBudget.Tick();
             if (++seen > doc.Limits.MaxFormFields) throw PdfFormatException.Limit($"the form has more than {doc.Limits.MaxFormFields} fields");
             if (doc.ResolveDictionary(reference) is not { } field || !visited.Add(field)) continue;
             var partial = doc.Resolve(field["T"]) is PdfString t ? t.ToText() : null;

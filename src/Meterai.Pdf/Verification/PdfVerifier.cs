@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Meterai.Core.Common;
 using Meterai.Core.Serials;
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 using Meterai.Pdf.Parsing;
 using Meterai.Pdf.Signing;
@@ -27,6 +28,7 @@ public static class PdfVerifier
     public static Result<VerificationReport> Verify(Stream input, string? password = null, PdfLimits? limits = null, IReadOnlyCollection<X509Certificate2>? trustedRoots = null)
     {
         limits ??= PdfLimits.Default;
+        using var budget = WorkBudget.Enter(limits);
         try
         {
             var source = ByteSource.For(input);
@@ -51,6 +53,10 @@ public static class PdfVerifier
         {
             return new Error(PdfErrorCodes.Malformed, $"the file is damaged beyond repair: {e.Message}");
         }
+        catch (WorkBudgetExceededException e)
+        {
+            return e.ToError();
+        }
     }
 
     private static VerificationReport Verify(PdfDocument doc, string? password, IReadOnlyCollection<X509Certificate2>? trustedRoots)
@@ -61,10 +67,11 @@ public static class PdfVerifier
         var certifying = catalog is not null && doc.ResolveDictionary(catalog["Perms"]) is { } perms ? perms["DocMDP"] as PdfReference : null;
         var reports = new List<SignatureReport>();
         if (fields.Count(f => f.IsSigned) > MaxSignatures) throw PdfFormatException.Limit($"the file has more than {MaxSignatures} signatures");
+        var memo = new VerificationMemo();
         foreach (var field in fields)
         {
             if (field.Value is not { } sig) continue;
-            reports.Add(Judge(doc, field, sig, password, trustedRoots, certifying));
+            reports.Add(memo.Judge(field.Name, field.ValueReference, () => Judge(doc, field, sig, password, trustedRoots, certifying, memo)));
         }
 
         // Oldest first: the order in which they were applied.
@@ -72,7 +79,8 @@ public static class PdfVerifier
         return new VerificationReport(doc.Length, doc.IsRecovered, reports);
     }
 
-    private static SignatureReport Judge(PdfDocument doc, SignatureField field, PdfDictionary sig, string? password, IReadOnlyCollection<X509Certificate2>? trustedRoots, PdfReference? certifying)
+    private static SignatureReport Judge(PdfDocument doc, SignatureField field, PdfDictionary sig, string? password, IReadOnlyCollection<X509Certificate2>? trustedRoots,
+        PdfReference? certifying, VerificationMemo memo)
     {
         var subFilter = (doc.Resolve(sig["SubFilter"]) as PdfName)?.Value;
         var reason = doc.Resolve(sig["Reason"]) is PdfString r ? r.ToText() : null;
@@ -101,15 +109,16 @@ public static class PdfVerifier
         var ranges = ByteRanges(doc, sig, out var rangeProblem, out var exactGaps);
         if (ranges is null) return report with { FailureCode = ByteRangeInvalid, FailureMessage = rangeProblem };
         var end = ranges[^1].Start + ranges[^1].Length;
-        var (level2, notes) = RevisionComparer.Compare(doc, end, password);
+        var (level2, notes) = memo.Compare(end, () => RevisionComparer.Compare(doc, end, password));
         report = report with
         {
             RevisionEnd = end,
-            RevisionSha256 = Convert.ToHexStringLower(HashRange(doc.Source, [(0, end)], HashAlgorithmName.SHA256)),
+            RevisionSha256 = memo.RevisionSha256(end, () => Convert.ToHexStringLower(HashRange(doc.Source, [(0, end)], HashAlgorithmName.SHA256))),
             // As poppler judges it: the signature covers the file only if it leaves out exactly the /Contents string.
             CoversWholeFile = end == doc.Length && exactGaps,
             ChangesAfter = level2,
             ChangeNotes = notes,
+            ChangeNoteCount = notes.Total,
         };
 
         if (doc.Resolve(sig["Contents"]) is not PdfString contents || contents.Bytes.Length == 0)
@@ -120,7 +129,7 @@ public static class PdfVerifier
         var parsed = CmsSignatureVerifier.Parse(contents.Bytes, subFilter);
         if (!parsed.IsOk) return report with { FailureCode = parsed.Error.Code, FailureMessage = parsed.Error.Message };
         var cms = parsed.Value;
-        var verdict = cms.Verify(HashRange(doc.Source, ranges, cms.ByteRangeDigestAlgorithm));
+        var verdict = cms.Verify(memo.Digest(ranges, cms.ByteRangeDigestAlgorithm, () => HashRange(doc.Source, ranges, cms.ByteRangeDigestAlgorithm)));
         bool? trusted = trustedRoots is null ? null : cms.CheckChain(trustedRoots).IsTrusted;
         return report with
         {
@@ -206,6 +215,7 @@ public static class PdfVerifier
                 }
 
                 at += n;
+                WorkBudget.Tick();
             }
 
             return true;
@@ -222,7 +232,12 @@ public static class PdfVerifier
         if (source.IsInMemory)
         {
             var span = source.Memory.Span;
-            foreach (var (start, length) in ranges) hash.AppendData(span.Slice((int)start, (int)length));
+            foreach (var (start, length) in ranges)
+            {
+                hash.AppendData(span.Slice((int)start, (int)length));
+                WorkBudget.Check();
+            }
+
             return hash.GetHashAndReset();
         }
 
@@ -237,6 +252,7 @@ public static class PdfVerifier
                     if (n <= 0) break;
                     hash.AppendData(buffer, 0, n);
                     done += n;
+                    WorkBudget.Check();
                 }
             }
 

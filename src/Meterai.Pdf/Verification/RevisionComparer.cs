@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Objects;
 using Meterai.Pdf.Parsing;
 
@@ -21,9 +22,9 @@ internal static class RevisionComparer
     private static readonly HashSet<string> DssKeys = ["Type", "Certs", "OCSPs", "CRLs", "VRI", "TU", "TS"];
     private static readonly HashSet<string> PageKeys = ["Annots"];
 
-    public static (ModificationLevel Level, List<string> Notes) Compare(PdfDocument final, long revisionEnd, string? password)
+    public static (ModificationLevel Level, ChangeNotes Notes) Compare(PdfDocument final, long revisionEnd, string? password)
     {
-        var notes = new List<string>();
+        var notes = new ChangeNotes(final.Limits.MaxChangeNotes);
         if (revisionEnd >= final.Length) return (ModificationLevel.None, notes);
         if (final.IsRecovered)
         {
@@ -74,6 +75,7 @@ internal static class RevisionComparer
 
             foreach (var n in candidates)
             {
+                WorkBudget.Tick();
                 if (xrefStreams.Contains(n)) continue;
                 if (!context.CheckObject(n)) level = ModificationLevel.Changed;
             }
@@ -111,7 +113,7 @@ internal static class RevisionComparer
         _ => false,
     };
 
-    private sealed class Context(PdfDocument signed, PdfDocument final, List<string> notes)
+    private sealed class Context(PdfDocument signed, PdfDocument final, ChangeNotes notes)
     {
         private readonly int _catalog = (signed.Trailer["Root"] as PdfReference)?.Id.Number ?? 0;
 
@@ -240,6 +242,7 @@ internal static class RevisionComparer
 
         private bool DeepEquals(PdfObject a, PdfObject b, int depth)
         {
+            WorkBudget.Tick();
             if (ReferenceEquals(a, b)) return true;
             if (depth > signed.Limits.MaxNestingDepth) return false;
             switch (a, b)

@@ -54,6 +54,9 @@ public sealed record SignatureReport
     /// <summary>What the revisions after this signature changed.</summary>
     public required ModificationLevel ChangesAfter { get; init; }
 
-    /// <summary>What the difference analysis found, for people.</summary>
+    /// <summary>What the difference analysis found, for people: the first <see cref="PdfLimits.MaxChangeNotes"/> of them.</summary>
     public IReadOnlyList<string> ChangeNotes { get; init; } = [];
+
+    /// <summary>How many changes the difference analysis noted, the ones left out of <see cref="ChangeNotes"/> included.</summary>
+    public int ChangeNoteCount { get; init; }
 }

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Budget;
 using Meterai.Pdf.Encryption;
 using Meterai.Pdf.Objects;
 using Meterai.Pdf.Parsing;
@@ -68,6 +69,7 @@ internal sealed class IncrementWriter : IDisposable
         var rows = new SortedDictionary<int, (int Type, long F2, long F3)> { [0] = (0, 0, 65535) };
         foreach (var (n, e) in recovered.Entries)
         {
+            WorkBudget.Tick();
             if (n >= size) continue;
             if (e.Type == XrefEntryType.InFile) rows[n] = (1, e.Offset, e.Generation);
             else if (e.Type == XrefEntryType.Compressed) rows[n] = (2, e.StreamNumber, e.IndexInStream);
@@ -113,6 +115,7 @@ internal sealed class IncrementWriter : IDisposable
             WriteSubsectionHeader(first, count);
             for (var k = 0; k < count; k++, at++)
             {
+                WorkBudget.Tick();
                 var (_, type, offset, generation) = rows[at];
                 WriteEntry(offset, (int)generation, type == 0 ? 'f' : 'n');
             }

@@ -57,7 +57,7 @@ internal static class StampEndpoints
             .Problems(415, "unsupported_media_type", PdfErrorCodes.NotAPdf)
             .Problems(422, IdempotencyKey.Reused, "password_not_supported_for_jobs", PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
                 PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked,
-                PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded)
+                PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded)
             .Problems(503, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, "timestamp_unavailable", "serial_unavailable", "internal_error");
 
         api.MapGet("/stamps/{id}", async (string id, HttpContext http, IStampStore stamps, IConfiguration configuration, CancellationToken ct) =>

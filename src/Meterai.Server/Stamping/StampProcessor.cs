@@ -18,7 +18,7 @@ namespace Meterai.Server.Stamping;
 /// <item>reserve one stamp of the applicant's quota (a pending ledger transfer with an id derived from the stamp and
 /// attempt);</item>
 /// <item>if this attempt's output was already published (a crash after writing it), take it and go to 6;</item>
-/// <item>prepare the stamp with the attempt's serial (all checks of the file and the placement; a refusal voids the
+/// <item>prepare the stamp with the attempt's serial within its work budget (<see cref="StampBudgets"/>; all checks of the file and the placement; a refusal voids the
 /// reservation: nothing is charged);</item>
 /// <item>reserve the serial in the registry for that ledger reservation;</item>
 /// <item>sign, timestamp, and publish the output in the file store (first publisher wins);</item>
@@ -36,6 +36,7 @@ public sealed class StampProcessor(
     IssuerKeys keys,
     StampFileStore files,
     StampSettings settings,
+    StampBudgets budgets,
     CrashPoints crash,
     StampTimings timings,
     IClock clock,
@@ -46,6 +47,7 @@ public sealed class StampProcessor(
         PdfErrorCodes.NotAPdf, PdfErrorCodes.Truncated, PdfErrorCodes.DamagedSignedFile, PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword,
         PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked, PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage,
         PdfErrorCodes.TooLarge, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.Malformed, PdfErrorCodes.InvalidRequest,
+        PdfErrorCodes.WorkLimitExceeded,
     ];
 
     /// <summary>Codes a file or request causes: the same request would meet them again, so they are final.</summary>
@@ -115,9 +117,7 @@ public sealed class StampProcessor(
             var signingTime = clock.UtcNow;
             await using (var input = openInput())
             {
-                var request = await RequestAsync(s, input, password, signingTime);
-                if (!request.IsOk) return await FailAsync(s, token, request.Error.Code, request.Error.Message, retryable: false, voidReservation: true, ct);
-                var prepared = keys.Engine.Prepare(input, output, request.Value, keys.Profile);
+                var prepared = Prepare(s, input, output, password, signingTime);
                 t = timings.Lap(StampTimings.Step.Prepare, t);
                 if (!prepared.IsOk) return await FailAsync(s, token, prepared.Error.Code, prepared.Error.Message, !IsUserError(prepared.Error.Code), voidReservation: true, ct);
                 using var stamp = prepared.Value;
@@ -254,14 +254,25 @@ public sealed class StampProcessor(
         return report.IsOk ? report.Value.Signatures.LastOrDefault(x => x.Serial == s.Serial.Value)?.SigningTime : null;
     }
 
-    private static Task<Result<StampRequest>> RequestAsync(StampRecord s, Stream input, string? password, DateTimeOffset signingTime)
+    /// <summary>
+    /// Step 3's engine work (the page's geometry when no rectangle was given, then the stamp's preparation) under the
+    /// stamp's one work budget. Synchronous on purpose: the budget is the thread's, so no await may fall inside it.
+    /// </summary>
+    private Result<PreparedStamp> Prepare(StampRecord s, Stream input, PooledBuffer output, string? password, DateTimeOffset signingTime)
+    {
+        using var budget = budgets.Enter(s);
+        var request = Request(s, input, password, signingTime);
+        return request.IsOk ? keys.Engine.Prepare(input, output, request.Value, keys.Profile) : request.Error;
+    }
+
+    private static Result<StampRequest> Request(StampRecord s, Stream input, string? password, DateTimeOffset signingTime)
     {
         var p = s.Placement;
         PdfRect rect;
         if (p.X1 == 0 && p.Y1 == 0 && p.X2 == 0 && p.Y2 == 0)
         {
             var geometry = PageInspector.Describe(input, p.Page, password);
-            if (!geometry.IsOk) return Task.FromResult(Result<StampRequest>.Fail(geometry.Error));
+            if (!geometry.IsOk) return geometry.Error;
             rect = geometry.Value.BottomRight(140, 90, 24);
         }
         else
@@ -270,7 +281,7 @@ public sealed class StampProcessor(
         }
 
         var type = DocumentTypes.Find(s.Document.TypeCode);
-        return Task.FromResult(Result<StampRequest>.Ok(new StampRequest
+        return new StampRequest
         {
             Serial = s.Serial,
             Page = p.Page,
@@ -278,6 +289,6 @@ public sealed class StampProcessor(
             SigningTime = signingTime,
             Password = password,
             Reason = type is null ? null : $"e-Meterai Rp10.000 {type.NameId}",
-        }));
+        };
     }
 }

@@ -15,6 +15,7 @@ public static class StampingServiceExtensions
         s.AddSingleton<IStampStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Stamps);
         s.AddSingleton<IStampJournal>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().StampJournal);
         s.AddSingleton(StampSettings.Read(builder.Configuration));
+        s.AddSingleton(StampBudgets.Read(builder.Configuration));
         s.AddSingleton<IssuerKeys>();
         s.AddSingleton<DiskWorkers>();
         s.AddSingleton<StampFileStore>();
@@ -32,7 +33,7 @@ public static class StampingServiceExtensions
         ErrorStatus.Register(StatusCodes.Status413PayloadTooLarge, PdfErrorCodes.TooLarge);
         ErrorStatus.Register(StatusCodes.Status422UnprocessableEntity, PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
             PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked,
-            PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded);
+            PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded);
         ErrorStatus.Register(StatusCodes.Status400BadRequest, PdfErrorCodes.InvalidRequest, StampErrors.DocumentTypeUnknown);
         ErrorStatus.Register(StatusCodes.Status503ServiceUnavailable, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, StampErrors.JobFailed, "serial_unavailable",
             "internal_error", SigningErrors.TimestampUnavailableCode, SigningErrors.TimestampRejectedCode, SigningErrors.TimestampInvalidCode,

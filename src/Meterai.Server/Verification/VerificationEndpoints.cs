@@ -1,7 +1,6 @@
 using System.Text;
 using Meterai.Core.Serials;
 using Meterai.Pdf;
-using Meterai.Pdf.Verification;
 using Meterai.Server.Api;
 using Meterai.Server.Stamping;
 
@@ -41,48 +40,27 @@ internal static class VerificationEndpoints
             .Problems(400, SerialErrors.InvalidLength, SerialErrors.InvalidCharacter, SerialErrors.InvalidCheckCharacter)
             .Problems(404, SerialRegistryErrors.NotFound);
 
-        api.MapPost("/verify", async (HttpContext http, UploadReader uploads, IssuerKeys keys, SerialLookup lookup, CancellationToken ct) =>
+        api.MapPost("/verify", async (HttpContext http, VerificationService verification, CancellationToken ct) =>
             {
-                using var read = await uploads.ReadAsync(http.Request, ct);
-                if (read.Problem is not null) return read.Problem;
-                Meterai.Core.Common.Result<VerificationReport> verified;
-                await using (var input = read.Upload!.OpenRead())
-                {
-                    verified = PdfVerifier.Verify(input, read.Fields.GetValueOrDefault("password"), trustedRoots: [keys.TrustedRoot]);
-                }
-
-                if (!verified.IsOk) return ApiProblem.Of(verified.Error);
-                var report = verified.Value;
-                var verdicts = new List<SignatureVerdict>();
-                foreach (var sig in report.Signatures)
-                {
-                    RegistryMatch? registry = null;
-                    if (sig.Serial is not null && SerialNumber.TryParse(sig.Serial, out var serial))
-                    {
-                        var entry = await lookup.FindAsync(serial, ct);
-                        registry = entry is null
-                            ? new RegistryMatch("not_found", null, false, null, "unknown")
-                            : new RegistryMatch(entry.State, entry.DocumentSha256, entry.Valid && entry.DocumentSha256 == sig.RevisionSha256, entry.StampedAt, entry.ChannelName);
-                    }
-
-                    var issuerSigned = sig.IntegrityValid && sig.Trusted == true && sig.SignerSubject == keys.Signer.Certificate.Subject;
-                    verdicts.Add(new SignatureVerdict(sig.FieldName, sig.SubFilter, sig.IntegrityValid, sig.FailureCode, sig.FailureMessage, sig.SignerName, sig.SignerSubject,
-                        sig.SigningTime, sig.TimestampTime, sig.Trusted, issuerSigned, sig.IsEMeterai, sig.Serial, registry, sig.RevisionEnd, sig.RevisionSha256,
-                        sig.CoversWholeFile, VerifyResponse.Level(sig.ChangesAfter), sig.ChangeNotes));
-                }
-
-                return Results.Ok(new VerifyResponse(report.FileLength, report.Damaged, report.AllValid, report.ChangedAfterEMeterai,
-                    verdicts.Where(v => v.IsEMeterai).All(v => v.Registry?.Matches == true && v.IssuerSigned), verdicts));
+                var outcome = await verification.VerifyUploadAsync(http, ct);
+                return outcome.Problem ?? Results.Ok(outcome.Answer);
             })
             .AllowAnonymous()
             .WithBodyLimit(maxUploadBytes + ApiConventions.MultipartOverheadBytes)
             .WithSummary("Verify a PDF (multipart: file, optional password): every signature, its e-Meterai serial against the registry, and the changes after each")
+            .WithDescription("The answer is bounded whatever the file: the verdicts cover every signature (signature_count), but at most " +
+                "Verification:MaxSignaturesListed (20) signatures are detailed, e-Meterai first, each with at most Verification:MaxChangeNotes (20) " +
+                "change notes (change_note_count counts them all) and texts cut at 256 characters; truncated says whether anything was left out. " +
+                "One verification may use 2 s of processor time and 256 MB (422 work_limit_exceeded past them); each node verifies a few files at once " +
+                "(503 verification_busy with Retry-After past that) and each client address a few per minute (429 verification_rate_limited with Retry-After).")
             .Produces<VerifyResponse>()
             .Problems(400, "multipart_invalid", "file_missing", "file_empty", "field_too_long")
             .Problems(413, "file_too_large", "request_too_large", PdfErrorCodes.TooLarge)
             .Problems(415, "unsupported_media_type", PdfErrorCodes.NotAPdf)
             .Problems(422, PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.UnsupportedEncryption,
-                PdfErrorCodes.LimitExceeded);
+                PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded)
+            .Problems(429, VerificationErrors.RateLimited)
+            .Problems(503, VerificationErrors.Busy);
 
         app.MapPost("/tsa", async (HttpContext http, IssuerKeys keys, CancellationToken ct) =>
             {
