@@ -13,7 +13,7 @@ internal static class AttackCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url") { Description = "the server's base address", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080") };
+        var url = new Option<string>("--url") { Description = "the server's base address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var email = new Option<string?>("--operator-email") { Description = "an issuer admin's e-mail (meterai operator add --role issuer_admin)" };
         var password = new Option<string?>("--operator-password") { Description = "that operator's password (or METERAI_ATTACK_OPERATOR_PASSWORD)" };
         var codes = new Option<string?>("--codes-file") { Description = "the development sender's outbox (one-time codes), for attacks that need applicants" };
@@ -39,6 +39,12 @@ internal static class AttackCommand
                 return 0;
             }
 
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseAddress) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
+            {
+                await error.WriteLineAsync($"error: --url '{parse.GetValue(url)}' is not an http(s) address such as http://127.0.0.1:5080");
+                return 2;
+            }
+
             var operatorEmail = parse.GetValue(email);
             var operatorPassword = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("METERAI_ATTACK_OPERATOR_PASSWORD");
             if (string.IsNullOrEmpty(operatorEmail) || string.IsNullOrEmpty(operatorPassword))
@@ -48,7 +54,7 @@ internal static class AttackCommand
             }
 
             var codesFile = parse.GetValue(codes);
-            using var target = new AttackTarget(parse.GetValue(url)!, new OperatorCredentials(operatorEmail, operatorPassword),
+            using var target = new AttackTarget(baseAddress, new OperatorCredentials(operatorEmail, operatorPassword),
                 codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir)) { PaymentSandbox = parse.GetValue(sandbox) };
             var results = await AttackRun.RunAsync(target, selected, r => output.WriteLine(Line(r)), ct);
             var breached = results.Count(r => r.Outcome.Verdict == AttackVerdict.Breached);
