@@ -4,6 +4,7 @@ using Meterai.Pdf;
 using Meterai.Pdf.Verification;
 using Meterai.Server.Api;
 using Meterai.Server.Stamping;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Meterai.Server.Verification;
 
@@ -23,6 +24,30 @@ internal static class VerificationEndpoints
             .AllowAnonymous()
             .WithTags("Verification")
             .WithSummary("The verification page a stamp's QR code opens (HTML, Bahasa Indonesia then English; /V/{serial} too)")
+            .WithDescription("Shows what the registry holds for the serial (state, date, nominal, document SHA-256, channel) and a form to check a file. "
+                + "It never calls a file valid: only a file that is uploaded (POST /v/{serial}) can be checked.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+
+        // The page's upload form: the same verification as POST /api/v1/verify, answered as a page about this serial.
+        app.MapPost("/v/{serial}", async (string serial, HttpContext http, FileVerification verification, SerialLookup lookup, CancellationToken ct) =>
+            {
+                var parsed = SerialNumber.Parse(serial);
+                if (!parsed.IsOk) return Html(VerifyPage.Render(null, serial, parsed.Error.Message), StatusCodes.Status400BadRequest);
+                var outcome = await verification.VerifyAsync(http.Request, ct);
+                if (outcome.Problem is ProblemHttpResult { ProblemDetails: var problem } refused)
+                {
+                    return Html(FileCheckPage.Refused(parsed.Value.Value, problem.Detail ?? problem.Title ?? "", problem.Extensions.TryGetValue("code", out var c) ? c?.ToString() : null), refused.StatusCode);
+                }
+
+                if (outcome.Problem is not null) return outcome.Problem;
+                var registered = await lookup.FindAsync(parsed.Value, ct);
+                return Html(FileCheckPage.Render(parsed.Value.Value, registered, outcome.Response!), StatusCodes.Status200OK);
+            })
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithBodyLimit(maxUploadBytes + ApiConventions.MultipartOverheadBytes)
+            .WithTags("Verification")
+            .WithSummary("Check a file against a serial from its verification page (multipart: file, optional password; answers HTML)")
             .Produces(StatusCodes.Status200OK, contentType: "text/html");
 
         var api = app.MapGroup("/api/v1").WithTags("Verification");
@@ -41,42 +66,18 @@ internal static class VerificationEndpoints
             .Problems(400, SerialErrors.InvalidLength, SerialErrors.InvalidCharacter, SerialErrors.InvalidCheckCharacter)
             .Problems(404, SerialRegistryErrors.NotFound);
 
-        api.MapPost("/verify", async (HttpContext http, UploadReader uploads, IssuerKeys keys, SerialLookup lookup, CancellationToken ct) =>
+        api.MapPost("/verify", async (HttpContext http, FileVerification verification, CancellationToken ct) =>
             {
-                using var read = await uploads.ReadAsync(http.Request, ct);
-                if (read.Problem is not null) return read.Problem;
-                Meterai.Core.Common.Result<VerificationReport> verified;
-                await using (var input = read.Upload!.OpenRead())
-                {
-                    verified = PdfVerifier.Verify(input, read.Fields.GetValueOrDefault("password"), trustedRoots: [keys.TrustedRoot]);
-                }
-
-                if (!verified.IsOk) return ApiProblem.Of(verified.Error);
-                var report = verified.Value;
-                var verdicts = new List<SignatureVerdict>();
-                foreach (var sig in report.Signatures)
-                {
-                    RegistryMatch? registry = null;
-                    if (sig.Serial is not null && SerialNumber.TryParse(sig.Serial, out var serial))
-                    {
-                        var entry = await lookup.FindAsync(serial, ct);
-                        registry = entry is null
-                            ? new RegistryMatch("not_found", null, false, null, "unknown")
-                            : new RegistryMatch(entry.State, entry.DocumentSha256, entry.Valid && entry.DocumentSha256 == sig.RevisionSha256, entry.StampedAt, entry.ChannelName);
-                    }
-
-                    var issuerSigned = sig.IntegrityValid && sig.Trusted == true && sig.SignerSubject == keys.Signer.Certificate.Subject;
-                    verdicts.Add(new SignatureVerdict(sig.FieldName, sig.SubFilter, sig.IntegrityValid, sig.FailureCode, sig.FailureMessage, sig.SignerName, sig.SignerSubject,
-                        sig.SigningTime, sig.TimestampTime, sig.Trusted, issuerSigned, sig.IsEMeterai, sig.Serial, registry, sig.RevisionEnd, sig.RevisionSha256,
-                        sig.CoversWholeFile, VerifyResponse.Level(sig.ChangesAfter), sig.ChangeNotes));
-                }
-
-                return Results.Ok(new VerifyResponse(report.FileLength, report.Damaged, report.AllValid, report.ChangedAfterEMeterai,
-                    verdicts.Where(v => v.IsEMeterai).All(v => v.Registry?.Matches == true && v.IssuerSigned), verdicts));
+                var outcome = await verification.VerifyAsync(http.Request, ct);
+                return outcome.Problem ?? Results.Ok(outcome.Response);
             })
             .AllowAnonymous()
             .WithBodyLimit(maxUploadBytes + ApiConventions.MultipartOverheadBytes)
             .WithSummary("Verify a PDF (multipart: file, optional password): every signature, its e-Meterai serial against the registry, and the changes after each")
+            .WithDescription("e_meterai_count is the number of e-Meterai signatures found. all_e_meterai_registered is true only when that count is at least 1 "
+                + "and every e-Meterai is signed by this issuer and registered to the revision it signed; a file without e-Meterai answers false with "
+                + "e_meterai_count 0. changes_after of each signature is none, harmless (only what the allow-list admits after it: later signatures, "
+                + "DSS/VRI, document timestamps, metadata no page shows) or changed, with change_notes naming what changed.")
             .Produces<VerifyResponse>()
             .Problems(400, "multipart_invalid", "file_missing", "file_empty", "field_too_long")
             .Problems(413, "file_too_large", "request_too_large", PdfErrorCodes.TooLarge)

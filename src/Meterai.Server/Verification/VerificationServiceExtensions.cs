@@ -8,6 +8,7 @@ public static class VerificationServiceExtensions
     public static WebApplicationBuilder AddVerification(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SerialLookup>();
+        builder.Services.AddSingleton<FileVerification>();
         return builder;
     }
 

@@ -29,10 +29,19 @@ public sealed record SignatureVerdict(
 /// Everything a verification found: each signature (oldest first) with its integrity, signer, whether it is an
 /// e-Meterai made by this issuer, what the registry says about its serial and whether the registered SHA-256 is the
 /// SHA-256 of the revision it signed, and what later revisions changed (nothing, harmless additions such as another
-/// signature, or real changes such as page content).
+/// signature, or real changes such as page content). <see cref="EMeteraiCount"/> says how many e-Meterai the file
+/// carries; <see cref="AllEMeteraiRegistered"/> is true only when there is at least one and every one is issuer-signed
+/// and registered to the revision it signed (a file without e-Meterai is never "all registered").
 /// </summary>
-public sealed record VerifyResponse(long FileBytes, bool Damaged, bool AllValid, bool ChangedAfterEMeterai, bool AllEMeteraiRegistered, IReadOnlyList<SignatureVerdict> Signatures)
+public sealed record VerifyResponse(long FileBytes, bool Damaged, bool AllValid, bool ChangedAfterEMeterai, bool AllEMeteraiRegistered, int EMeteraiCount, IReadOnlyList<SignatureVerdict> Signatures)
 {
+    public static VerifyResponse Of(VerificationReport report, IReadOnlyList<SignatureVerdict> verdicts)
+    {
+        var stamps = verdicts.Where(v => v.IsEMeterai).ToList();
+        var allRegistered = stamps.Count > 0 && stamps.All(v => v.Registry?.Matches == true && v.IssuerSigned);
+        return new VerifyResponse(report.FileLength, report.Damaged, report.AllValid, report.ChangedAfterEMeterai, allRegistered, stamps.Count, verdicts);
+    }
+
     public static string Level(ModificationLevel level) => level switch
     {
         ModificationLevel.None => "none",
