@@ -121,6 +121,8 @@ public class UpdateFuzzTests
     {
         var result = PdfVerifier.Verify(new MemoryStream(update.File, writable: false));
         if (!result.IsOk) return $"not verifiable: {result.Error}";
+        // A "changed" that comes from an update nobody can read would prove nothing about the allow-list.
+        if (result.Value.Damaged) return "the generated update broke the file's cross-reference data";
         var secondStamp = update.Kind.StartsWith("second-stamp", StringComparison.Ordinal);
         var stamps = result.Value.Signatures.Where(s => s.IsEMeterai && !(secondStamp && s.ChangesAfter == ModificationLevel.None)).ToList();
         // An update that unlists the stamp's field leaves no e-Meterai to call valid: not fooled, unless it was allowed.
@@ -129,6 +131,7 @@ public class UpdateFuzzTests
         foreach (var s in stamps)
         {
             if (!s.IntegrityValid) return $"{s.FieldName} does not verify: {s.FailureCode}";
+            if (s.ChangeNotes.Any(n => n.Contains("cannot be", StringComparison.Ordinal))) return $"the generated update cannot be analysed: {string.Join("; ", s.ChangeNotes)}";
             var expected = update.Allowed ? ModificationLevel.Harmless : ModificationLevel.Changed;
             if (s.ChangesAfter != expected) return $"{s.FieldName}: expected {expected}, got {s.ChangesAfter} ({string.Join("; ", s.ChangeNotes)})";
         }

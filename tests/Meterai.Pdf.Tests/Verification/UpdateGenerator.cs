@@ -14,6 +14,7 @@ internal sealed record StampedBase(string Name, byte[] Bytes, bool XrefStream, i
     public static StampedBase Of(string name, byte[] input)
     {
         var (stamped, _) = StampTestKit.Stamp(input);
+        StampTestKit.AssertSound(input, stamped, $"fuzz-base-{name}.pdf");
         var doc = PdfDocument.Open(new MemoryByteSource(stamped), PdfLimits.Default, null);
         var catalogRef = (PdfReference)doc.Trailer["Root"]!;
         var catalog = doc.ResolveDictionary(catalogRef)!;
