@@ -69,13 +69,7 @@ public class UpdateFuzzTests
     [Fact]
     public void Where_pyhanko_rates_a_change_not_permitted_the_verifier_says_changed()
     {
-        var tool = Path.Combine(TestEnvironment.RepositoryRoot, "..", "shared", "tools", "pades-check");
-        if (!File.Exists(tool))
-        {
-            if (TestEnvironment.CorpusRequired) Assert.Fail("../shared/tools/pades-check is required here but absent.");
-            Assert.Skip("../shared/tools/pades-check not present");
-        }
-
+        var tool = PadesCheck();
         var generator = new UpdateGenerator(Bases.Value, Seed);
         var dir = Directory.CreateTempSubdirectory("meterai-pyhanko-").FullName;
         try
@@ -116,6 +110,64 @@ public class UpdateFuzzTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>An applicant signing the stamped document with pyHanko (a visible or an invisible field): allowed by both analyses.</summary>
+    [Theory]
+    [InlineData("visible")]
+    [InlineData("invisible")]
+    public void A_signature_pyhanko_adds_after_the_stamp_leaves_the_stamp_harmless(string look)
+    {
+        var tool = PadesCheck();
+        var dir = Directory.CreateTempSubdirectory("meterai-pyhanko-sign-").FullName;
+        try
+        {
+            var stamped = Path.Combine(dir, "stamped.pdf");
+            var signed = Path.Combine(dir, "signed.pdf");
+            var script = Path.Combine(dir, "sign.py");
+            File.WriteAllBytes(stamped, Bases.Value[0].Bytes);
+            File.WriteAllText(script, PyHankoSign);
+            var folder = TestSigner.Issuer.Folder;
+            var run = ExternalTool.Run("/usr/bin/python3", [script, Path.Combine(Path.GetDirectoryName(tool)!, "pyhanko", "lib"), Path.Combine(folder, "issuer.p12"),
+                File.ReadAllText(Path.Combine(folder, "pkcs12.password")).Trim(), stamped, signed, look]);
+            Assert.True(run.ExitCode == 0, run.All);
+
+            var report = StampTestKit.Verify(File.ReadAllBytes(signed));
+            Assert.Equal(2, report.Signatures.Count);
+            Assert.True(report.AllValid);
+            Assert.Equal(ModificationLevel.Harmless, report.Signatures.Single(s => s.IsEMeterai).ChangesAfter);
+            var check = ExternalTool.Run("/usr/bin/python3", [tool, "--trust", TestSigner.Issuer.RootCertificatePemPath, signed]);
+            Assert.True(check.ExitCode == 0, check.All);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string PadesCheck()
+    {
+        var tool = Path.Combine(TestEnvironment.RepositoryRoot, "..", "shared", "tools", "pades-check");
+        if (File.Exists(tool)) return tool;
+        if (TestEnvironment.CorpusRequired) Assert.Fail("../shared/tools/pades-check is required here but absent.");
+        Assert.Skip("../shared/tools/pades-check not present");
+        return null!;
+    }
+
+    /// <summary>Signs a PDF with pyHanko (the shared copy's library), adding a new signature field "Pemohon".</summary>
+    private const string PyHankoSign = """
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from pyhanko.sign import signers, fields
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        p12, password, src, dst, look = sys.argv[2], sys.argv[3].encode(), sys.argv[4], sys.argv[5], sys.argv[6]
+        signer = signers.SimpleSigner.load_pkcs12(p12, passphrase=password)
+        with open(src, "rb") as f:
+            box = (60, 60, 260, 120) if look == "visible" else None
+            spec = fields.SigFieldSpec("Pemohon", on_page=0, box=box)
+            meta = signers.PdfSignatureMetadata(field_name="Pemohon", subfilter=fields.SigSeedSubFilter.PADES)
+            out = signers.sign_pdf(IncrementalPdfFileWriter(f), meta, signer=signer, new_field_spec=spec)
+            open(dst, "wb").write(out.getvalue())
+        """;
 
     private static string? Misjudged(GeneratedUpdate update)
     {
