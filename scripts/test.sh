@@ -26,6 +26,10 @@ command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)  # an NSS databa
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)      # reads the stamp's QR code back
 command -v fc-query >/dev/null 2>&1 || missing+=(fontconfig)     # checks the stamp font's subset
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)  # the real SMTP server the mail sender is tested against
+# ../shared/tools/pades-check (pyHanko) cross-checks the verifier's difference analysis; its dependencies are Debian's.
+/usr/bin/python3 -c 'import asn1crypto, cryptography, tzlocal, qrcode, yaml, requests, click, lxml, uritools, oscrypto, aiohttp, platformdirs' >/dev/null 2>&1 \
+  || missing+=(python3-asn1crypto python3-cryptography python3-tzlocal python3-qrcode python3-yaml python3-requests python3-click \
+               python3-lxml python3-uritools python3-oscrypto python3-aiohttp python3-platformdirs)
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   log "installing: ${missing[*]}"

@@ -10,8 +10,9 @@ namespace Meterai.Bench.Bounds;
 
 /// <summary>
 /// The verification amplifier of issue 10 item 4, rebuilt: a one-page PDF with <c>objects</c> small filler objects is
-/// stamped (a real e-Meterai signature, from a throwaway key), then one incremental update rewrites every filler and
-/// adds <c>fields - 1</c> more signature fields whose /V is the stamp's one signature dictionary. A verifier that
+/// stamped (a real e-Meterai signature, from a throwaway key; the page reaches every filler), then one incremental
+/// update rewrites every filler and adds <c>fields - 1</c> more signature fields whose /V is the stamp's one signature
+/// dictionary. A verifier that
 /// judges each field on its own redoes the whole work per field (each comparing every rewritten object with its signed
 /// version, each listing every one of them): about 100 × 20,000 comparisons and notes for a 2.5 MiB upload.
 /// Seeded: the same seed gives the same structure and filler text (the signature differs, the key is new each time).
@@ -30,7 +31,7 @@ public static partial class AmplifierPdf
         return AppendUpdate(stamped, original.Length, objects, fields, random);
     }
 
-    /// <summary>Catalog 1, pages 2, page 3, fillers 4 … objects + 3: a classic cross-reference table.</summary>
+    /// <summary>Catalog 1, pages 2, page 3, fillers 4 … objects + 3, the page's list of them objects + 4: a classic cross-reference table.</summary>
     private static byte[] Base(int objects, Random random)
     {
         var sb = new StringBuilder("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n");
@@ -43,8 +44,11 @@ public static partial class AmplifierPdf
 
         Add("<< /Type /Catalog /Pages 2 0 R >>");
         Add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-        Add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>");
+        // The page reaches every filler (through its /PieceInfo), so rewriting them is a change of what was signed, not
+        // bookkeeping an allow-list may skip: the verifier has to look at each one.
+        Add($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /PieceInfo << /Meterai << /LastModified (D:20240901000000Z) /Private {objects + 4} 0 R >> >> >>");
         for (var i = 0; i < objects; i++) Add(Filler(offsets.Count + 1, random));
+        Add("[" + string.Join(" ", Enumerable.Range(4, objects).Select(n => $"{n} 0 R")) + "]");
 
         var xref = sb.Length;
         sb.Append(CultureInfo.InvariantCulture, $"xref\n0 {offsets.Count + 1}\n0000000000 65535 f\r\n");

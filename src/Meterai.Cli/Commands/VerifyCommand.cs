@@ -87,8 +87,8 @@ internal static class VerifyCommand
     private static string Describe(ModificationLevel level) => level switch
     {
         ModificationLevel.None => "nothing changed",
-        ModificationLevel.Harmless => "only signatures and their fields were added",
-        _ => "CHANGED (content or other objects were modified)",
+        ModificationLevel.Harmless => "only what the allow-list admits: later signatures, DSS, timestamps, metadata",
+        _ => "CHANGED (the document was modified after it was signed)",
     };
 
     private static List<X509Certificate2>? TrustedRoots(string? trustPath, string dataDir)

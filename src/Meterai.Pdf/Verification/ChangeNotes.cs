@@ -1,30 +1,24 @@
-using System.Collections;
-
 namespace Meterai.Pdf.Verification;
 
 /// <summary>
-/// The notes of one difference analysis: the first few kept as written, all of them counted. A later section can
-/// rewrite twenty thousand objects, and a note for each, for each signature, was a 79 MB answer.
+/// What the difference analysis found, for people, bounded: the first <c>keep</c> notes (<see cref="PdfLimits.MaxChangeNotes"/>)
+/// and a count of all of them (<see cref="SignatureReport.ChangeNoteCount"/>), so that a file rewriting thousands of objects yields a short answer, not one line per
+/// object (a note for each, for each signature, was a 79 MB answer).
 /// </summary>
-internal sealed class ChangeNotes(int keep) : IReadOnlyList<string>
+internal sealed class ChangeNotes(int keep)
 {
     private readonly int _keep = Math.Max(1, keep);
-    private readonly List<string> _kept = [];
+    private readonly List<string> _notes = [];
 
     /// <summary>Every note added, kept or not.</summary>
-    public int Total { get; private set; }
-
-    public int Count => _kept.Count;
-
-    public string this[int index] => _kept[index];
+    public int Count { get; private set; }
 
     public void Add(string note)
     {
-        Total++;
-        if (_kept.Count < _keep) _kept.Add(note);
+        Count++;
+        if (_notes.Count < _keep) _notes.Add(note);
     }
 
-    public IEnumerator<string> GetEnumerator() => _kept.GetEnumerator();
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <summary>The notes kept (at most <c>keep</c>); <see cref="Count"/> says how many there were.</summary>
+    public IReadOnlyList<string> ToList() => [.. _notes];
 }

@@ -7,11 +7,12 @@ public enum ModificationLevel
     None,
 
     /// <summary>
-    /// Only additions that cannot change what the signed pages show: new signature fields and their widgets,
-    /// signature dictionaries, appearance streams, the form's field list, document security store (DSS) data.
+    /// Only what the allow-list admits (<see cref="AllowedPlace"/>): later signatures and their fields and widgets
+    /// (each drawing inside its own rectangle, covered by a signature that verifies), DSS/VRI data, document
+    /// timestamps, document information and metadata no page shows.
     /// </summary>
     Harmless,
 
-    /// <summary>Page content, other page entries or other objects changed, or the later revisions cannot be analysed.</summary>
+    /// <summary>Anything else: page content, annotations, resources, objects the signed revision referred to, … or later revisions that cannot be analysed.</summary>
     Changed,
 }

@@ -67,19 +67,22 @@ public static class PdfVerifier
         var certifying = catalog is not null && doc.ResolveDictionary(catalog["Perms"]) is { } perms ? perms["DocMDP"] as PdfReference : null;
         var reports = new List<SignatureReport>();
         if (fields.Count(f => f.IsSigned) > MaxSignatures) throw PdfFormatException.Limit($"the file has more than {MaxSignatures} signatures");
+        var comparer = new RevisionComparer(doc, password);
         var memo = new VerificationMemo();
         foreach (var field in fields)
         {
             if (field.Value is not { } sig) continue;
-            reports.Add(memo.Judge(field.Name, field.ValueReference, () => Judge(doc, field, sig, password, trustedRoots, certifying, memo)));
+            var judged = memo.Judge(field.ValueReference, () => Judge(doc, field, sig, comparer, trustedRoots, certifying, memo));
+            reports.Add(judged with { FieldName = field.Name, FieldObject = (field.FieldReference as PdfReference)?.Id.Number ?? 0 });
         }
 
         // Oldest first: the order in which they were applied.
         reports.Sort((a, b) => a.RevisionEnd.CompareTo(b.RevisionEnd));
+        LaterSignatureCoverage.Apply(reports);
         return new VerificationReport(doc.Length, doc.IsRecovered, reports);
     }
 
-    private static SignatureReport Judge(PdfDocument doc, SignatureField field, PdfDictionary sig, string? password, IReadOnlyCollection<X509Certificate2>? trustedRoots,
+    private static SignatureReport Judge(PdfDocument doc, SignatureField field, PdfDictionary sig, RevisionComparer comparer, IReadOnlyCollection<X509Certificate2>? trustedRoots,
         PdfReference? certifying, VerificationMemo memo)
     {
         var subFilter = (doc.Resolve(sig["SubFilter"]) as PdfName)?.Value;
@@ -104,21 +107,23 @@ public static class PdfVerifier
             RevisionSha256 = "",
             CoversWholeFile = false,
             ChangesAfter = ModificationLevel.Changed,
+            FieldObject = (field.FieldReference as PdfReference)?.Id.Number ?? 0,
         };
 
         var ranges = ByteRanges(doc, sig, out var rangeProblem, out var exactGaps);
         if (ranges is null) return report with { FailureCode = ByteRangeInvalid, FailureMessage = rangeProblem };
         var end = ranges[^1].Start + ranges[^1].Length;
-        var (level2, notes) = memo.Compare(end, () => RevisionComparer.Compare(doc, end, password));
+        var after = comparer.Compare(end);
         report = report with
         {
             RevisionEnd = end,
             RevisionSha256 = memo.RevisionSha256(end, () => Convert.ToHexStringLower(HashRange(doc.Source, [(0, end)], HashAlgorithmName.SHA256))),
             // As poppler judges it: the signature covers the file only if it leaves out exactly the /Contents string.
             CoversWholeFile = end == doc.Length && exactGaps,
-            ChangesAfter = level2,
-            ChangeNotes = notes,
-            ChangeNoteCount = notes.Total,
+            ChangesAfter = after.Level,
+            ChangeNotes = after.Notes,
+            ChangeNoteCount = after.NoteCount,
+            LaterSignatures = after.LaterSignatures,
         };
 
         if (doc.Resolve(sig["Contents"]) is not PdfString contents || contents.Bytes.Length == 0)

@@ -54,9 +54,15 @@ public sealed record SignatureReport
     /// <summary>What the revisions after this signature changed.</summary>
     public required ModificationLevel ChangesAfter { get; init; }
 
-    /// <summary>What the difference analysis found, for people: the first <see cref="PdfLimits.MaxChangeNotes"/> of them.</summary>
+    /// <summary>What the difference analysis found, for people (bounded: the first notes and a count of the rest).</summary>
     public IReadOnlyList<string> ChangeNotes { get; init; } = [];
 
     /// <summary>How many changes the difference analysis noted, the ones left out of <see cref="ChangeNotes"/> included.</summary>
     public int ChangeNoteCount { get; init; }
+
+    /// <summary>Object number of the signature field (0 when it is not an indirect object).</summary>
+    internal int FieldObject { get; init; }
+
+    /// <summary>Visible later signatures the harmless verdict leans on (<see cref="LaterSignatureCoverage"/>).</summary>
+    internal IReadOnlyList<SignatureCoverage> LaterSignatures { get; init; } = [];
 }

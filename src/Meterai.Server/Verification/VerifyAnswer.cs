@@ -30,8 +30,10 @@ internal static class VerifyAnswer
 
         var listed = Listed(verdicts, settings.MaxSignaturesListed);
         var truncated = listed.Count < verdicts.Count || verdicts.Any(v => v.ChangeNoteCount > v.ChangeNotes.Count);
-        return new VerifyResponse(report.FileLength, report.Damaged, report.AllValid, report.ChangedAfterEMeterai,
-            verdicts.Where(v => v.IsEMeterai).All(v => v.Registry?.Matches == true && v.IssuerSigned), verdicts.Count, truncated, listed);
+        // Over every verdict, not only the listed ones; and never "all registered" for a file that has none.
+        var stamps = verdicts.Where(v => v.IsEMeterai).ToList();
+        var allRegistered = stamps.Count > 0 && stamps.All(v => v.Registry?.Matches == true && v.IssuerSigned);
+        return new VerifyResponse(report.FileLength, report.Damaged, report.AllValid, report.ChangedAfterEMeterai, allRegistered, stamps.Count, verdicts.Count, truncated, listed);
     }
 
     private static SignatureVerdict Verdict(SignatureReport sig, RegistryMatch? registry, IssuerKeys keys)

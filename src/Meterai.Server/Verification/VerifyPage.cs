@@ -1,58 +1,57 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 
 namespace Meterai.Server.Verification;
 
 /// <summary>
-/// The page a stamp's QR code opens: plain HTML, Bahasa Indonesia first with English below, no script, no personal
-/// data (the state, when it was stamped, the nominal, the document's SHA-256 and the channel).
+/// The page a stamp's QR code opens: what the registry holds for the serial (state, when it was stamped, the
+/// nominal, the SHA-256 of the document as stamped, the channel; no personal data) and a form to check a file. It
+/// has seen no file, so it never calls one valid: whether a file is genuine and unaltered is answered only for a file
+/// uploaded to it (<see cref="FileCheckPage"/>).
 /// </summary>
 internal static class VerifyPage
 {
-    private static readonly CultureInfo Indonesian = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static string Render(SerialResponse? s, string serialText, string? problem)
     {
         var (titleId, titleEn, tone) = s switch
         {
-            null when problem is not null => ("Nomor seri tidak sah", "Not a valid serial number", "bad"),
+            null when problem is not null => ("Nomor seri keliru", "Not a well-formed serial number", "bad"),
             null => ("Nomor seri tidak terdaftar", "Serial number not registered", "bad"),
-            { Valid: true } => ("e-Meterai SAH", "e-Meterai VALID", "ok"),
-            { State: "reserved" } => ("e-Meterai sedang diproses — belum sah", "e-Meterai being issued — not valid yet", "bad"),
-            _ => ("e-Meterai TIDAK BERLAKU (tidak pernah digunakan)", "e-Meterai NOT VALID (never used)", "bad"),
+            { Valid: true } => ("Nomor seri terdaftar: e-Meterai ini telah dibubuhkan pada sebuah dokumen", "Serial number registered: this e-Meterai was applied to a document", "info"),
+            { State: "reserved" } => ("Nomor seri terdaftar: e-Meterai sedang diproses", "Serial number registered: the e-Meterai is being issued", "bad"),
+            _ => ("Nomor seri terdaftar, tetapi tidak pernah digunakan", "Serial number registered but never used", "bad"),
         };
-        var h = HtmlEncoder.Default;
-        var b = new StringBuilder(2048);
-        b.Append("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        b.Append("<title>Verifikasi e-Meterai ").Append(h.Encode(serialText)).Append("</title><style>");
-        b.Append("body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}");
-        b.Append(".ok{color:#0a6b2e}.bad{color:#a31515}dt{font-weight:600;margin-top:.6rem}dd{margin:0;word-break:break-all}.en{color:#555;font-size:.95rem}");
-        b.Append("</style></head><body><main>");
-        b.Append("<h1 class=\"").Append(tone).Append("\">").Append(h.Encode(titleId)).Append("</h1>");
-        b.Append("<p class=\"en\" lang=\"en\">").Append(h.Encode(titleEn)).Append("</p>");
-        b.Append("<dl><dt>Nomor seri <span class=\"en\" lang=\"en\">/ Serial number</span></dt><dd>").Append(h.Encode(serialText)).Append("</dd>");
-        if (problem is not null) b.Append("<dt>Keterangan <span class=\"en\" lang=\"en\">/ Detail</span></dt><dd>").Append(h.Encode(problem)).Append("</dd>");
+        var b = VerificationHtml.Begin("Verifikasi e-Meterai " + serialText, titleId, titleEn, tone);
+        b.Append("<dl>").Item("Nomor seri", "Serial number", serialText);
+        if (problem is not null) b.Item("Keterangan", "Detail", problem);
+        if (s is not null) Registry(b, s);
+        b.Append("</dl>");
         if (s is not null)
         {
-            b.Append("<dt>Nominal</dt><dd>Rp").Append(s.Nominal.ToString("N0", Indonesian).Replace(',', '.')).Append("</dd>");
-            if (s.StampedAt is { } at)
-            {
-                b.Append("<dt>Dibubuhkan pada <span class=\"en\" lang=\"en\">/ Stamped at</span></dt><dd>")
-                    .Append(h.Encode(at.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd HH:mm:ss", Indonesian))).Append(" WIB (UTC+7)</dd>");
-            }
-
-            if (s.DocumentSha256 is not null)
-            {
-                b.Append("<dt>SHA-256 dokumen <span class=\"en\" lang=\"en\">/ Document SHA-256</span></dt><dd><code>").Append(h.Encode(s.DocumentSha256)).Append("</code></dd>");
-            }
-
-            b.Append("<dt>Saluran <span class=\"en\" lang=\"en\">/ Channel</span></dt><dd>").Append(h.Encode(s.ChannelName)).Append("</dd>");
+            b.Say("Halaman ini hanya menunjukkan catatan registri untuk nomor seri ini; ia tidak dapat mengetahui apakah berkas Anda asli atau telah diubah. "
+                  + "Unggah berkasnya di bawah ini untuk memeriksanya.",
+                "This page shows only what the registry records for this serial number; it cannot tell whether your file is genuine or was altered. "
+                + "Upload the file below to check it.");
+            b.UploadForm(serialText);
         }
 
-        b.Append("</dl><p class=\"en\">Cocokkan SHA-256 di atas dengan berkas Anda (mis. <code>sha256sum dokumen.pdf</code>), atau unggah berkas ke ");
-        b.Append("<code>POST /api/v1/verify</code>. <span lang=\"en\">Compare the SHA-256 above with your file, or upload the file to POST /api/v1/verify.</span></p>");
-        b.Append("</main></body></html>");
-        return b.ToString();
+        return b.End();
+    }
+
+    /// <summary>The registry's facts for a serial, as list items.</summary>
+    public static void Registry(StringBuilder b, SerialResponse s)
+    {
+        b.Item("Status di registri", "Registry state", s.State switch
+        {
+            "stamped" => "dibubuhkan / stamped",
+            "reserved" => "sedang diproses / being issued",
+            _ => s.State,
+        });
+        b.Item("Nominal", "Face value", "Rp" + s.Nominal.ToString("N0", Invariant).Replace(',', '.'));
+        if (s.StampedAt is { } at) b.Item("Dibubuhkan pada", "Stamped at", at.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " WIB (UTC+7)");
+        if (s.DocumentSha256 is not null) b.Item("SHA-256 dokumen saat dibubuhkan", "SHA-256 of the document as stamped", s.DocumentSha256, code: true);
+        b.Item("Saluran", "Channel", s.ChannelName);
     }
 }
