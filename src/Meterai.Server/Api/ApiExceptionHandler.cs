@@ -24,6 +24,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 (413, "request_too_large", "the request body is larger than this endpoint accepts"),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 (415, "unsupported_media_type", "this endpoint expects another content type"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
+                (408, ApiConventions.RequestBodyTooSlow, "the request body arrived too slowly (below this node's minimum rate) and was cut off: send it again, faster"),
             BadHttpRequestException { InnerException: JsonException } => (400, "invalid_json", "the request body is not valid JSON for this endpoint"),
             BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message),
             _ => (500, "internal_error", $"something went wrong on our side; quote correlation id {context.TraceIdentifier}"),
