@@ -8,6 +8,8 @@ public static class VerificationServiceExtensions
     public static WebApplicationBuilder AddVerification(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SerialLookup>();
+        builder.Services.AddSingleton<TimestampAccess>();
+        ErrorStatus.Register(StatusCodes.Status429TooManyRequests, TimestampAccess.TooMany);
         return builder;
     }
 
