@@ -12,7 +12,8 @@ namespace Meterai.Server.Api;
 /// Configuration: <c>Api:MaxJsonBodyBytes</c> (default 1 MiB), <c>Api:MaxUploadBytes</c> (default 20 MiB),
 /// <c>Api:MaxConcurrentConnections</c> (default unlimited), <c>Api:TrustedProxies</c> (see <see cref="ClientAddress"/>),
 /// <c>Api:MinRequestBodyBytesPerSecond</c> and <c>Api:MinResponseBytesPerSecond</c> (1024 each, 0 turns the floor off)
-/// after <c>Api:MinDataRateGraceSeconds</c> (5; more than 1), <c>Logging:Console:FormatterName</c> (json by default).
+/// after <c>Api:MinDataRateGraceSeconds</c> (5; more than 1), <c>Api:ContentSecurityPolicy</c> (pages; see
+/// <see cref="ResponseHeaders"/>), <c>Logging:Console:FormatterName</c> (json by default).
 /// </summary>
 public static class ApiConventions
 {
@@ -89,6 +90,7 @@ public static class ApiConventions
     public static WebApplication UseApiConventions(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: the request log and every per-client limit see the client, not the proxy
+        app.UseMiddleware<ResponseHeaders>();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
