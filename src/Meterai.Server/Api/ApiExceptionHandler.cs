@@ -26,7 +26,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 (415, "unsupported_media_type", "this endpoint expects another content type"),
             BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
                 (408, ApiConventions.RequestBodyTooSlow, "the request body arrived too slowly (below this node's minimum rate) and was cut off: send it again, faster"),
-            BadHttpRequestException { InnerException: JsonException } => (400, "invalid_json", "the request body is not valid JSON for this endpoint"),
+            BadHttpRequestException { InnerException: JsonException json } => (400, "invalid_json", InvalidJson(json)),
             BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message),
             _ => (500, "internal_error", $"something went wrong on our side; quote correlation id {context.TraceIdentifier}"),
         };
@@ -36,6 +36,14 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         context.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), Detail = detail, Type = ApiProblem.TypeFor(status) };
         problem.Extensions["code"] = code;
+        if (exception is BadHttpRequestException { InnerException: JsonException j } && Member(j) is { } field) problem.Extensions["field"] = field;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
+
+    private static string InvalidJson(JsonException e) =>
+        (Member(e) is { } field ? $"the request body's member '{field}' is not valid for this endpoint" : "the request body is not valid JSON for this endpoint")
+        + " (numbers are JSON numbers, not strings; each member once)";
+
+    /// <summary>The member a JSON error is about ("$.stamps" → "stamps"), or null for the whole body.</summary>
+    private static string? Member(JsonException e) => e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
 }

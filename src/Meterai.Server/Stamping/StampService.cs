@@ -51,7 +51,7 @@ public sealed class StampService(
         t = timings.Lap(StampTimings.Step.Upload, t);
         if (read.Problem is not null) return read.Problem;
         var upload = read.Upload!;
-        var (form, formProblem) = StampForm.Read(read.Fields);
+        var (form, formProblem) = StampForm.Read(read.Fields, clock.UtcNow);
         if (formProblem is not null) return formProblem;
 
         UInt128 applicantId, channelId;
