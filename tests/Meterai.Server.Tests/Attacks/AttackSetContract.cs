@@ -14,7 +14,9 @@ public abstract class AttackSetContract(DatabaseBackend backend)
     [Fact]
     public async Task Every_attack_in_the_set_is_held()
     {
-        await using var service = await TestService.StartAsync(backend);
+        // Edge attacks (item 6): a node with few stamping slots, so the default 12 slow uploads outnumber them, and a short
+        // grace before the minimum body rate applies, so the trickled upload is cut off within seconds.
+        await using var service = await TestService.StartAsync(backend, null, "Stamping:MaxInFlight=8", "Api:MinDataRateGraceSeconds=2");
         var (email, password) = await service.OperatorAsync("issuer_admin");
         using var target = new AttackTarget(service.Http.BaseAddress!, new OperatorCredentials(email, password), new RecordedCodes(service.Codes), service.DataDirectory);
         var results = await AttackRun.RunAsync(target, AttackCatalog.All, null, TestContext.Current.CancellationToken);
