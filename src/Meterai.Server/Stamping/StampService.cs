@@ -10,7 +10,8 @@ using Meterai.Server.Identity;
 namespace Meterai.Server.Stamping;
 
 /// <summary>
-/// <c>POST /api/v1/stamps</c> from request to answer: read and check the upload, find or create the stamp record of
+/// <c>POST /api/v1/stamps</c> from request to answer: read and check the upload (within the node's upload bound), take
+/// a stamping slot once it has arrived (<see cref="StampAdmission"/>), find or create the stamp record of
 /// (caller, Idempotency-Key), and then, depending on what the record says — new, finished, failed, running
 /// elsewhere, abandoned by a dead node — stamp it, answer the earlier outcome, start the next attempt, wait, or
 /// take over. Large files become jobs (202) instead.
