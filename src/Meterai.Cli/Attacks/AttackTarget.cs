@@ -36,6 +36,15 @@ public sealed class AttackTarget(Uri baseAddress, OperatorCredentials issuerAdmi
 
     public HttpClient NewClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
 
+    /// <summary>
+    /// Knobs of the attacks (<c>meterai attack --set key=value</c>), each documented on its attack: e.g.
+    /// <c>slow-uploads=140</c> against a node with the default Stamping:MaxInFlight of 128.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public int Setting(string key, int fallback) =>
+        Settings.TryGetValue(key, out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
     public async Task<string> IssuerAdminTokenAsync(CancellationToken ct)
     {
         if (adminToken is not null) return adminToken;

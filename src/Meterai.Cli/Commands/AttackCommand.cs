@@ -5,7 +5,7 @@ namespace Meterai.Cli.Commands;
 
 /// <summary>
 /// `meterai attack --url http://127.0.0.1:5080 --operator-email … --operator-password … [--codes-file data/dev-outbox.jsonl]
-/// [--data-dir ./data] [--payment-sandbox http://127.0.0.1:5090] [--only ID|ITEM …] [--list]`: runs the threat model's attack set (docs/threat-model.md) against a
+/// [--data-dir ./data] [--payment-sandbox http://127.0.0.1:5090] [--only ID|ITEM …] [--set key=value …] [--list]`: runs the threat model's attack set (docs/threat-model.md) against a
 /// running server and prints one line per attack. Exit 0 when every attack was held, 1 when any breached, 2 on bad
 /// arguments. The operator must be an issuer admin (the runner sets up channels and quota as the issuer would).
 /// </summary>
@@ -13,6 +13,7 @@ internal static class AttackCommand
 {
     public static Command Create()
     {
+        // A string, checked below: System.CommandLine has no parser for Uri, and --url used to fail with an exception.
         var url = new Option<string>("--url") { Description = "the server's base address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var email = new Option<string?>("--operator-email") { Description = "an issuer admin's e-mail (meterai operator add --role issuer_admin)" };
         var password = new Option<string?>("--operator-password") { Description = "that operator's password (or METERAI_ATTACK_OPERATOR_PASSWORD)" };
@@ -21,7 +22,8 @@ internal static class AttackCommand
         var sandbox = new Option<Uri?>("--payment-sandbox") { Description = "the sandbox provider the server charges (meterai paysim), for attacks that need a genuinely signed notification" };
         var only = new Option<string[]>("--only") { Description = "attack ids or threat-model items to run (default: all)", AllowMultipleArgumentsPerToken = true };
         var list = new Option<bool>("--list") { Description = "list the attacks and exit" };
-        var command = new Command("attack", "run the threat model's attack set against a running server") { url, email, password, codes, dataDir, sandbox, only, list };
+        var set = new Option<string[]>("--set") { Description = "an attack's knob, key=value (e.g. slow-uploads=140; each attack documents its own)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("attack", "run the threat model's attack set against a running server") { url, email, password, codes, dataDir, sandbox, only, list, set };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -39,9 +41,9 @@ internal static class AttackCommand
                 return 0;
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseAddress) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
             {
-                await error.WriteLineAsync($"error: --url '{parse.GetValue(url)}' is not an http(s) address such as http://127.0.0.1:5080");
+                await error.WriteLineAsync("error: --url is an absolute http(s) address (such as http://127.0.0.1:5080)");
                 return 2;
             }
 
@@ -53,9 +55,21 @@ internal static class AttackCommand
                 return 2;
             }
 
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(set) ?? [])
+            {
+                if (pair.Split('=', 2) is not [{ Length: > 0 } key, var value])
+                {
+                    await error.WriteLineAsync($"error: --set {pair}: expected key=value");
+                    return 2;
+                }
+
+                settings[key] = value;
+            }
+
             var codesFile = parse.GetValue(codes);
             using var target = new AttackTarget(baseAddress, new OperatorCredentials(operatorEmail, operatorPassword),
-                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir)) { PaymentSandbox = parse.GetValue(sandbox) };
+                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir)) { PaymentSandbox = parse.GetValue(sandbox), Settings = settings };
             var results = await AttackRun.RunAsync(target, selected, r => output.WriteLine(Line(r)), ct);
             var breached = results.Count(r => r.Outcome.Verdict == AttackVerdict.Breached);
             var skipped = results.Count(r => r.Outcome.Verdict == AttackVerdict.Skipped);

@@ -13,4 +13,7 @@ public static class StampErrors
     public const string JobFailed = "job_failed";
     public const string DocumentTypeUnknown = "document_type_unknown";
     public const string Busy = "stamping_busy";
+
+    /// <summary>A caller (an applicant, a channel) has its share of a node's stamping in progress (issue 10, item 6).</summary>
+    public const string TooManyInProgress = "too_many_stamps_in_progress";
 }

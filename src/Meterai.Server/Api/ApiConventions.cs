@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Meterai.Server.Api;
 
@@ -10,12 +11,17 @@ namespace Meterai.Server.Api;
 /// body limits, and the OpenAPI document at <c>/openapi/v1.json</c>.
 /// Configuration: <c>Api:MaxJsonBodyBytes</c> (default 1 MiB), <c>Api:MaxUploadBytes</c> (default 20 MiB),
 /// <c>Api:MaxConcurrentConnections</c> (default unlimited), <c>Api:TrustedProxies</c> (see <see cref="ClientAddress"/>),
-/// <c>Logging:Console:FormatterName</c> (json by default).
+/// <c>Api:MinRequestBodyBytesPerSecond</c> and <c>Api:MinResponseBytesPerSecond</c> (1024 each, 0 turns the floor off)
+/// after <c>Api:MinDataRateGraceSeconds</c> (5; more than 1), <c>Api:ContentSecurityPolicy</c> (pages; see
+/// <see cref="ResponseHeaders"/>), <c>Logging:Console:FormatterName</c> (json by default).
 /// </summary>
 public static class ApiConventions
 {
     public const long DefaultMaxJsonBodyBytes = 1024 * 1024;
     public const long DefaultMaxUploadBytes = 20L * 1024 * 1024;
+
+    /// <summary>408: a request body arrived slower than <c>Api:MinRequestBodyBytesPerSecond</c> and was cut off.</summary>
+    public const string RequestBodyTooSlow = "request_body_too_slow";
 
     /// <summary>Multipart framing and the form fields around a file: the request may exceed the file limit by this much.</summary>
     public const long MultipartOverheadBytes = 256 * 1024;
@@ -57,13 +63,19 @@ public static class ApiConventions
             c.ProblemDetails.Type ??= ApiProblem.TypeFor(status);
         });
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        ErrorStatus.Register(StatusCodes.Status408RequestTimeout, RequestBodyTooSlow);
         builder.Services.AddOpenApi("v1", OpenApiProblems.Configure);
         builder.AddForwardedClientAddress();
 
         var uploadLimit = MaxUploadBytes(builder.Configuration);
+        var (minBodyRate, minResponseRate) = MinDataRates(builder.Configuration);
         builder.WebHost.ConfigureKestrel(o =>
         {
             o.AddServerHeader = false;
+            // A client that trickles its upload (or reads its answer) slower than this is cut off: 130 uploads at 500 B/s
+            // once held a node's every stamping slot (issue 10, item 6). Kestrel's own floor is 240 B/s.
+            o.Limits.MinRequestBodyDataRate = minBodyRate;
+            o.Limits.MinResponseDataRate = minResponseRate;
             // The largest body any endpoint accepts; each endpoint narrows it (BodyLimitMiddleware).
             o.Limits.MaxRequestBodySize = uploadLimit + MultipartOverheadBytes;
             o.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -78,6 +90,7 @@ public static class ApiConventions
     public static WebApplication UseApiConventions(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: the request log and every per-client limit see the client, not the proxy
+        app.UseMiddleware<ResponseHeaders>();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -87,6 +100,14 @@ public static class ApiConventions
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
+    }
+
+    private static (MinDataRate? Body, MinDataRate? Response) MinDataRates(IConfiguration configuration)
+    {
+        var grace = TimeSpan.FromSeconds(configuration.GetValue("Api:MinDataRateGraceSeconds", 5.0));
+        if (grace <= TimeSpan.FromSeconds(1)) throw new InvalidOperationException("Api:MinDataRateGraceSeconds must be more than 1 (Kestrel checks rates once a second)");
+        MinDataRate? Rate(string key) => configuration.GetValue(key, 1024.0) is var rate and > 0 ? new MinDataRate(rate, grace) : null;
+        return (Rate("Api:MinRequestBodyBytesPerSecond"), Rate("Api:MinResponseBytesPerSecond"));
     }
 
     private static string DefaultCode(int status) => status switch

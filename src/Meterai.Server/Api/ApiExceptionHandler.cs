@@ -24,7 +24,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 (413, "request_too_large", "the request body is larger than this endpoint accepts"),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 (415, "unsupported_media_type", "this endpoint expects another content type"),
-            BadHttpRequestException { InnerException: JsonException } => (400, "invalid_json", "the request body is not valid JSON for this endpoint"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
+                (408, ApiConventions.RequestBodyTooSlow, "the request body arrived too slowly (below this node's minimum rate) and was cut off: send it again, faster"),
+            BadHttpRequestException { InnerException: JsonException json } => (400, "invalid_json", InvalidJson(json)),
             BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message),
             // The sender's message may name the server; the caller learns only that it is worth asking again.
             Meterai.Core.Identity.CodeDeliveryException => (503, Meterai.Core.Identity.CodeDeliveryException.Code,
@@ -42,6 +44,14 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         context.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), Detail = detail, Type = ApiProblem.TypeFor(status) };
         problem.Extensions["code"] = code;
+        if (exception is BadHttpRequestException { InnerException: JsonException j } && Member(j) is { } field) problem.Extensions["field"] = field;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
+
+    private static string InvalidJson(JsonException e) =>
+        (Member(e) is { } field ? $"the request body's member '{field}' is not valid for this endpoint" : "the request body is not valid JSON for this endpoint")
+        + " (numbers are JSON numbers, not strings; each member once)";
+
+    /// <summary>The member a JSON error is about ("$.stamps" → "stamps"), or null for the whole body.</summary>
+    private static string? Member(JsonException e) => e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
 }

@@ -23,20 +23,16 @@ internal static class StampEndpoints
 
         api.MapPost("/stamps", async (HttpContext http, StampService service, StampAdmission admission, CancellationToken ct) =>
             {
-                if (!admission.TryEnter())
-                {
-                    return ApiProblem.WithRetryAfter(ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, StampErrors.Busy,
-                        "this node is stamping as many documents as it can: nothing was charged; retry after the time in Retry-After with the same Idempotency-Key"),
-                        admission.RetryAfter);
-                }
-
+                // The caller's share is taken before its upload is read; the node's stamping slot only once it has arrived (StampService).
+                var caller = http.Caller();
+                if (admission.TryEnterCaller(caller) is { } refused) return admission.Refused(refused);
                 try
                 {
                     return await service.StampAsync(http, ct);
                 }
                 finally
                 {
-                    admission.Exit();
+                    admission.ExitCaller(caller);
                 }
             })
             .RequireAuthorization(AccessPolicies.Stamper)
@@ -52,12 +48,14 @@ internal static class StampEndpoints
             .Problems(402, StampErrors.QuotaExhausted)
             .Problems(403, IdentityErrors.Forbidden)
             .Problems(404, IdentityErrors.ApplicantNotFound)
+            .Problems(408, ApiConventions.RequestBodyTooSlow)
             .Problems(409, StampErrors.InProgress)
             .Problems(413, "file_too_large", "request_too_large", PdfErrorCodes.TooLarge)
             .Problems(415, "unsupported_media_type", PdfErrorCodes.NotAPdf)
             .Problems(422, IdempotencyKey.Reused, "password_not_supported_for_jobs", PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
                 PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked,
                 PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded)
+            .Problems(429, StampErrors.TooManyInProgress)
             .Problems(503, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, "timestamp_unavailable", "serial_unavailable", "internal_error");
 
         api.MapGet("/stamps/{id}", async (string id, HttpContext http, IStampStore stamps, IConfiguration configuration, CancellationToken ct) =>

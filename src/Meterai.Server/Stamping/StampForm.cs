@@ -12,14 +12,15 @@ namespace Meterai.Server.Stamping;
 /// The fields of a stamp request, checked: <c>page</c> (1-based, default 1), <c>rect</c> (<c>x1,y1,x2,y2</c> in points in
 /// the page's default user space; default: 140×90 pt at the bottom right of the page as displayed),
 /// <c>document_type</c> (required, a code from /api/v1/document-types), <c>document_number</c>, <c>document_date</c>
-/// (yyyy-mm-dd), <c>document_value</c> (Rupiah), <c>applicant_id</c> (required when a channel stamps for one of its
+/// (yyyy-mm-dd, from 1900-01-01 to tomorrow in WIB: <see cref="DocumentDates"/>), <c>document_value</c> (whole Rupiah), <c>applicant_id</c> (required when a channel stamps for one of its
 /// applicants), <c>password</c> (of an encrypted PDF).
 /// </summary>
 public sealed record StampForm(int Page, PdfRect? Rect, StampDocument Document, UInt128? ApplicantId, string? Password)
 {
     public const int MaxPage = 1_000_000;
 
-    public static (StampForm? Form, IResult? Problem) Read(IReadOnlyDictionary<string, string> f)
+    /// <param name="now">Decides the latest document date allowed (<see cref="DocumentDates"/>).</param>
+    public static (StampForm? Form, IResult? Problem) Read(IReadOnlyDictionary<string, string> f, DateTimeOffset now)
     {
         var page = 1;
         if (f.TryGetValue("page", out var pageText) && (!int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page is < 1 or > MaxPage))
@@ -49,9 +50,15 @@ public sealed record StampForm(int Page, PdfRect? Rect, StampDocument Document, 
         DateOnly? date = null;
         if (f.TryGetValue("document_date", out var dateText))
         {
-            if (!DateOnly.TryParseExact(dateText.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) || d.Year < 1900)
+            if (!DateOnly.TryParseExact(dateText.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             {
                 return Bad("document_date_invalid", "document_date", "document_date is a date yyyy-mm-dd");
+            }
+
+            if (!DocumentDates.IsAllowed(d, now))
+            {
+                return Bad("document_date_invalid", "document_date",
+                    $"document_date is between {DocumentDates.Earliest:yyyy-MM-dd} and {DocumentDates.Latest(now):yyyy-MM-dd} (tomorrow in WIB)");
             }
 
             date = d;

@@ -10,7 +10,8 @@ using Meterai.Server.Identity;
 namespace Meterai.Server.Stamping;
 
 /// <summary>
-/// <c>POST /api/v1/stamps</c> from request to answer: read and check the upload, find or create the stamp record of
+/// <c>POST /api/v1/stamps</c> from request to answer: read and check the upload (within the node's upload bound), take
+/// a stamping slot once it has arrived (<see cref="StampAdmission"/>), find or create the stamp record of
 /// (caller, Idempotency-Key), and then, depending on what the record says — new, finished, failed, running
 /// elsewhere, abandoned by a dead node — stamp it, answer the earlier outcome, start the next attempt, wait, or
 /// take over. Large files become jobs (202) instead.
@@ -25,6 +26,7 @@ public sealed class StampService(
     StampSettings settings,
     IConfiguration configuration,
     StampTimings timings,
+    StampAdmission admission,
     IClock clock)
 {
     private readonly string _publicBaseUrl = configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl;
@@ -35,11 +37,22 @@ public sealed class StampService(
         var (key, keyProblem) = IdempotencyKey.Read(http.Request);
         if (keyProblem is not null) return keyProblem;
         var t = timings.Start();
-        using var read = await uploads.ReadAsync(http.Request, ct);
+        if (!admission.TryStartUpload()) return admission.Refused(StampAdmission.Refusal.Node);
+        UploadResult read;
+        try
+        {
+            read = await uploads.ReadAsync(http.Request, ct);
+        }
+        finally
+        {
+            admission.EndUpload();
+        }
+
+        using var _ = read;
         t = timings.Lap(StampTimings.Step.Upload, t);
         if (read.Problem is not null) return read.Problem;
         var upload = read.Upload!;
-        var (form, formProblem) = StampForm.Read(read.Fields);
+        var (form, formProblem) = StampForm.Read(read.Fields, clock.UtcNow);
         if (formProblem is not null) return formProblem;
 
         UInt128 applicantId, channelId;
@@ -56,6 +69,21 @@ public sealed class StampService(
             (applicantId, channelId) = (caller.Id, caller.ChannelId);
         }
 
+        // The upload has arrived: only now does it take a stamping slot, so a slow upload holds none.
+        if (admission.TryEnterStamping(caller, applicantId) is { } refused) return admission.Refused(refused);
+        try
+        {
+            return await StampArrivedAsync(caller, key!, upload, form, applicantId, channelId, t, ct);
+        }
+        finally
+        {
+            admission.ExitStamping(caller, applicantId);
+        }
+    }
+
+    private async Task<IResult> StampArrivedAsync(Principal caller, string key, StampUpload upload, StampForm form, UInt128 applicantId, UInt128 channelId, long t,
+        CancellationToken ct)
+    {
         var isJob = upload.Length > settings.AsyncThresholdBytes;
         if (isJob && form.Password is not null)
         {
@@ -63,7 +91,7 @@ public sealed class StampService(
                 $"files over {settings.AsyncThresholdBytes / (1024 * 1024)} MiB are stamped later by a job, which never stores passwords: remove the password from the PDF first");
         }
 
-        var id = StampIds.For(caller.Id, key!);
+        var id = StampIds.For(caller.Id, key);
         var fingerprint = form.Fingerprint(upload.Sha256, applicantId);
         var token = LedgerId.New(clock);
         var now = clock.UtcNow;

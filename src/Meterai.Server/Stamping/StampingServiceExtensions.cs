@@ -39,6 +39,7 @@ public static class StampingServiceExtensions
             "internal_error", SigningErrors.TimestampUnavailableCode, SigningErrors.TimestampRejectedCode, SigningErrors.TimestampInvalidCode,
             SigningErrors.TimestampTooLargeCode, PdfErrorCodes.SignatureTooLarge, SigningErrors.SignatureInvalidCode);
         ErrorStatus.Register(StatusCodes.Status404NotFound, StampErrors.NotFound);
+        ErrorStatus.Register(StatusCodes.Status429TooManyRequests, StampErrors.TooManyInProgress);
         ErrorStatus.Register(StatusCodes.Status409Conflict, StampErrors.InProgress, StampErrors.NotCompleted);
         ErrorStatus.Register(StatusCodes.Status410Gone, StampErrors.FilePurged);
         return builder;

@@ -91,23 +91,7 @@ internal static class VerificationEndpoints
             .Problems(429, VerificationErrors.RateLimited)
             .Problems(503, VerificationErrors.Busy);
 
-        app.MapPost("/tsa", async (HttpContext http, IssuerKeys keys, CancellationToken ct) =>
-            {
-                if (keys.TimestampAuthority is not { } tsa) return ApiProblem.Of(StatusCodes.Status404NotFound, "tsa_not_configured", "this node runs no timestamp authority");
-                if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), Pdf.Signing.HttpTimestampClient.RequestMediaType, StringComparison.OrdinalIgnoreCase))
-                {
-                    return ApiProblem.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send an RFC 3161 request as application/timestamp-query");
-                }
-
-                using var body = new MemoryStream();
-                await http.Request.Body.CopyToAsync(body, ct);
-                return Results.Bytes(tsa.Respond(body.ToArray()), Pdf.Signing.HttpTimestampClient.ResponseMediaType);
-            })
-            .AllowAnonymous()
-            .WithBodyLimit(64 * 1024)
-            .WithTags("Verification")
-            .WithSummary("RFC 3161 timestamp authority (application/timestamp-query → application/timestamp-reply)")
-            .Problems(404, "tsa_not_configured").Problems(413, "request_too_large").Problems(415, "unsupported_media_type");
+        TimestampEndpoint.Map(app);
     }
 
     private static IResult Html(string html, int status) => Results.Text(html, "text/html; charset=utf-8", Encoding.UTF8, status);

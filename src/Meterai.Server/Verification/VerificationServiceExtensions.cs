@@ -16,6 +16,8 @@ public static class VerificationServiceExtensions
         ErrorStatus.Register(StatusCodes.Status422UnprocessableEntity, PdfErrorCodes.WorkLimitExceeded);
         ErrorStatus.Register(StatusCodes.Status429TooManyRequests, VerificationErrors.RateLimited);
         ErrorStatus.Register(StatusCodes.Status503ServiceUnavailable, VerificationErrors.Busy);
+        builder.Services.AddSingleton<TimestampAccess>();
+        ErrorStatus.Register(StatusCodes.Status429TooManyRequests, TimestampAccess.TooMany);
         return builder;
     }
 

@@ -15,8 +15,10 @@ public abstract class AttackSetContract(DatabaseBackend backend)
     public async Task Every_attack_in_the_set_is_held()
     {
         // The payments attacks pay orders at the sandbox the node charges (that is how they get a signed notification).
+        // Edge attacks (item 6): a node with few stamping slots, so the default 12 slow uploads outnumber them, and a short
+        // grace before the minimum body rate applies, so the trickled upload is cut off within seconds.
         await using var sandbox = await SandboxProvider.StartAsync();
-        await using var service = await TestService.StartAsync(backend, null, sandbox.ServerSettings);
+        await using var service = await TestService.StartAsync(backend, null, [.. sandbox.ServerSettings, "Stamping:MaxInFlight=8", "Api:MinDataRateGraceSeconds=2"]);
         await sandbox.NotifyAsync(service);
         var (email, password) = await service.OperatorAsync("issuer_admin");
         using var target = new AttackTarget(service.Http.BaseAddress!, new OperatorCredentials(email, password), new RecordedCodes(service.Codes), service.DataDirectory)
