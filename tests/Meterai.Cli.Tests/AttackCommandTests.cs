@@ -20,6 +20,8 @@ public sealed class AttackCommandTests
         await Expect("--url is an absolute http(s) address", "--url", "ftp://127.0.0.1/", "--operator-email", "a@b.id", "--operator-password", "x");
         await Expect("--set slow-uploads: expected key=value", "--url", "http://127.0.0.1:1", "--operator-email", "a@b.id", "--operator-password", "x", "--set", "slow-uploads");
         await Expect("no attack or item named nothing-like-this", "--only", "nothing-like-this");
+        await Expect("--payment-sandbox is an absolute http(s) address", "--url", "http://127.0.0.1:1", "--operator-email", "a@b.id", "--operator-password", "x",
+            "--payment-sandbox", "127.0.0.1:5090");
     }
 
     [Fact]

@@ -23,6 +23,10 @@ public static class AttackRun
             {
                 outcome = AttackOutcome.Skipped(skipped.Message);
             }
+            catch (AttackSetupFailed failed)
+            {
+                outcome = AttackOutcome.Skipped("set-up failed: " + failed.Message);
+            }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 outcome = AttackOutcome.Breached($"the attack failed with {e.GetType().Name}: {e.Message}");

@@ -59,7 +59,7 @@ public sealed class AttackTarget(Uri baseAddress, OperatorCredentials issuerAdmi
         if (Codes is null) throw new AttackSkipped("no access to the server's one-time codes (--codes-file)");
         contact ??= $"attack.{Guid.NewGuid():N}@contoh.id";
         var sent = (await SendJsonAsync(HttpMethod.Post, "/api/v1/applicants", new { contact, password }, null, null, ct)).Require(HttpStatusCode.Created, "registration", HttpStatusCode.OK, HttpStatusCode.Accepted);
-        var code = await Codes.LatestCodeAsync(contact.ToLowerInvariant(), ct) ?? throw new InvalidOperationException($"no code was sent to {contact}");
+        var code = await Codes.LatestCodeAsync(contact.ToLowerInvariant(), ct) ?? throw new AttackSetupFailed($"no code was sent to {contact}");
         var token = (await SendJsonAsync(HttpMethod.Post, "/api/v1/auth/applicant/code", new { challenge_id = sent.GetProperty("challenge_id").GetString(), code }, null, null, ct))
             .Require(HttpStatusCode.OK, "registration code");
         var principal = token.GetProperty("principal");
@@ -118,6 +118,13 @@ public sealed record AttackChannel(string Id, string ApiKey, string Token);
 /// <summary>Thrown by a set-up step an attack cannot do against this target; the run records the attack as Skipped.</summary>
 public sealed class AttackSkipped(string why) : Exception(why);
 
+/// <summary>
+/// Thrown when the scene could not be set (the server refused a set-up step, the sandbox notified someone else): the
+/// attack was not tried, so it is neither held nor breached; the run records it as Skipped with the reason, and the
+/// suite, which requires every attack Held, still fails.
+/// </summary>
+public sealed class AttackSetupFailed(string why) : Exception(why);
+
 /// <summary>Where the runner reads the one-time codes the server sent (the attack set needs accounts it controls).</summary>
 public interface IOneTimeCodeSource
 {
@@ -152,11 +159,19 @@ public sealed record HttpAnswer(HttpStatusCode Status, IReadOnlyDictionary<strin
     /// <summary>The JSON body when the status is one of <paramref name="expected"/>; else the set-up failed (not the attack).</summary>
     public JsonElement Require(HttpStatusCode expected, string step, params HttpStatusCode[] alsoFine)
     {
-        if (Status != expected && !alsoFine.Contains(Status)) throw new InvalidOperationException($"set-up step '{step}' answered {Code}: {Truncate(Text)}");
+        if (Status != expected && !alsoFine.Contains(Status)) throw new AttackSetupFailed($"set-up step '{step}' answered {Code}: {Truncate(Text)}");
         return Json;
     }
 
-    public override string ToString() => $"{Code} {ProblemCode ?? Truncate(Text)}";
+    public override string ToString() => $"{Code} {ProblemCode ?? Describe()}";
+
+    /// <summary>Text answers as text (cut short); anything else (a stamped PDF) by its type and size, not its bytes.</summary>
+    private string Describe()
+    {
+        var type = Headers.TryGetValue("Content-Type", out var t) ? t : "";
+        var textual = type.Length == 0 || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || type.Contains("json", StringComparison.OrdinalIgnoreCase);
+        return textual ? Truncate(Text) : $"{type}, {Body.Length} bytes";
+    }
 
     private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
 }

@@ -13,13 +13,14 @@ internal static class AttackCommand
 {
     public static Command Create()
     {
-        // A string, checked below: System.CommandLine has no parser for Uri, and --url used to fail with an exception.
+        // Addresses are strings, checked below: System.CommandLine has no parser for Uri (--url and --payment-sandbox used to
+        // fail with an exception).
         var url = new Option<string>("--url") { Description = "the server's base address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var email = new Option<string?>("--operator-email") { Description = "an issuer admin's e-mail (meterai operator add --role issuer_admin)" };
         var password = new Option<string?>("--operator-password") { Description = "that operator's password (or METERAI_ATTACK_OPERATOR_PASSWORD)" };
         var codes = new Option<string?>("--codes-file") { Description = "the development sender's outbox (one-time codes), for attacks that need applicants" };
         var dataDir = new Option<string?>("--data-dir") { Description = "the node's data folder, when the runner is on the node (the data-folder reader's attacks)" };
-        var sandbox = new Option<Uri?>("--payment-sandbox") { Description = "the sandbox provider the server charges (meterai paysim), for attacks that need a genuinely signed notification" };
+        var sandbox = new Option<string?>("--payment-sandbox") { Description = "the sandbox provider the server charges (meterai paysim), for attacks that need a genuinely signed notification" };
         var only = new Option<string[]>("--only") { Description = "attack ids or threat-model items to run (default: all)", AllowMultipleArgumentsPerToken = true };
         var list = new Option<bool>("--list") { Description = "list the attacks and exit" };
         var set = new Option<string[]>("--set") { Description = "an attack's knob, key=value (e.g. slow-uploads=140; each attack documents its own)", AllowMultipleArgumentsPerToken = true };
@@ -47,6 +48,14 @@ internal static class AttackCommand
                 return 2;
             }
 
+            Uri? sandboxAddress = null;
+            if (parse.GetValue(sandbox) is { } sandboxText
+                && (!Uri.TryCreate(sandboxText, UriKind.Absolute, out sandboxAddress) || sandboxAddress.Scheme is not ("http" or "https")))
+            {
+                await error.WriteLineAsync("error: --payment-sandbox is an absolute http(s) address (such as http://127.0.0.1:5090)");
+                return 2;
+            }
+
             var operatorEmail = parse.GetValue(email);
             var operatorPassword = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("METERAI_ATTACK_OPERATOR_PASSWORD");
             if (string.IsNullOrEmpty(operatorEmail) || string.IsNullOrEmpty(operatorPassword))
@@ -69,7 +78,7 @@ internal static class AttackCommand
 
             var codesFile = parse.GetValue(codes);
             using var target = new AttackTarget(baseAddress, new OperatorCredentials(operatorEmail, operatorPassword),
-                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir)) { PaymentSandbox = parse.GetValue(sandbox), Settings = settings };
+                codesFile is null ? null : new OutboxFileCodes(codesFile), parse.GetValue(dataDir)) { PaymentSandbox = sandboxAddress, Settings = settings };
             var results = await AttackRun.RunAsync(target, selected, r => output.WriteLine(Line(r)), ct);
             var breached = results.Count(r => r.Outcome.Verdict == AttackVerdict.Breached);
             var skipped = results.Count(r => r.Outcome.Verdict == AttackVerdict.Skipped);

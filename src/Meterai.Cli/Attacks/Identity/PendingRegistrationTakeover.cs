@@ -24,7 +24,7 @@ public sealed class PendingRegistrationTakeover : IAttack
         var contact = $"korban.{Guid.NewGuid():N}@contoh.id";
         var owner = (await target.SendJsonAsync(HttpMethod.Post, "/api/v1/applicants", new { contact, password = OwnerPassword }, null, null, ct))
             .Require(HttpStatusCode.Accepted, "the owner's registration");
-        var ownerCode = await target.Codes.LatestCodeAsync(contact, ct) ?? throw new InvalidOperationException($"no code was sent to {contact}");
+        var ownerCode = await target.Codes.LatestCodeAsync(contact, ct) ?? throw new AttackSetupFailed($"no code was sent to {contact}");
 
         var stranger = await target.SendJsonAsync(HttpMethod.Post, "/api/v1/applicants", new { contact, password = StrangerPassword }, null, null, ct);
         var confirmed = await target.SendJsonAsync(HttpMethod.Post, "/api/v1/auth/applicant/code",

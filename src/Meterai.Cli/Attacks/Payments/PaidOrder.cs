@@ -29,7 +29,7 @@ internal sealed record PaidOrder(string Id, string BuyerToken, JsonObject Signed
         using var sandbox = new HttpClient { BaseAddress = target.PaymentSandbox, Timeout = TimeSpan.FromSeconds(30) };
         using var paid = await sandbox.PostAsync($"sim/pay/{Uri.EscapeDataString(id)}", null, ct);
         var text = await paid.Content.ReadAsStringAsync(ct);
-        if (!paid.IsSuccessStatusCode) throw new InvalidOperationException($"set-up step 'pay at the sandbox' answered {(int)paid.StatusCode}: {text}");
+        if (!paid.IsSuccessStatusCode) throw new AttackSetupFailed($"set-up step 'pay at the sandbox' answered {(int)paid.StatusCode}: {text}");
         var signed = JsonNode.Parse(text)!.AsObject();
 
         var result = new PaidOrder(id, buyer.Token, signed);
@@ -48,7 +48,7 @@ internal sealed record PaidOrder(string Id, string BuyerToken, JsonObject Signed
         {
             var now = (await ReadAsync(target, ct)).GetProperty("state").GetString();
             if (now == state) return;
-            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"set-up: order {Id} never became {state} (it is {now}): is the sandbox's notify URL this server?");
+            if (DateTime.UtcNow > deadline) throw new AttackSetupFailed($"set-up: order {Id} never became {state} (it is {now}): is the sandbox's notify URL this server?");
             await Task.Delay(100, ct);
         }
     }

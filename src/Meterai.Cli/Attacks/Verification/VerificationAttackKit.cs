@@ -15,7 +15,7 @@ internal static class VerificationAttackKit
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/stamps") { Content = Form(pdf, ("page", "1"), ("rect", "400,60,540,150"),
             ("document_type", "surat_pernyataan"), ("document_number", "SP-ATK/2025"), ("document_date", "2025-01-15")) };
         var answer = await target.SendAsync(request, applicant.Token, Guid.NewGuid().ToString("N"), ct);
-        if (answer.Status != HttpStatusCode.Created) throw new InvalidOperationException($"set-up step 'stamp' answered {answer}");
+        if (answer.Status != HttpStatusCode.Created) throw new AttackSetupFailed($"set-up step 'stamp' answered {answer}");
         return (answer.Body, answer.Headers["Meterai-Serial"]);
     }
 
