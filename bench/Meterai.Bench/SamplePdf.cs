@@ -27,6 +27,12 @@ public static partial class SamplePdf
             objects.Add($"<< /Length {Encoding.ASCII.GetByteCount(content)} >>\nstream\n{content}\nendstream");
         }
 
+        return Write(objects);
+    }
+
+    /// <summary>Objects 1 … n (the catalog first) as a whole file with a classic cross-reference table.</summary>
+    public static byte[] Write(IReadOnlyList<string> objects)
+    {
         var sb = new StringBuilder("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n");
         var offsets = new List<int>();
         for (var i = 0; i < objects.Count; i++)

@@ -95,22 +95,7 @@ public static partial class TamperedPdf
 
     private static string Stream(string content) => $"<< /Length {Encoding.Latin1.GetByteCount(content)} >>\nstream\n{content}\nendstream";
 
-    private static byte[] Write(IReadOnlyList<string> objects)
-    {
-        var sb = new StringBuilder("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n");
-        var offsets = new List<int>();
-        for (var i = 0; i < objects.Count; i++)
-        {
-            offsets.Add(Encoding.Latin1.GetByteCount(sb.ToString()));
-            sb.Append(CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-
-        var xref = Encoding.Latin1.GetByteCount(sb.ToString());
-        sb.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Count + 1}\n0000000000 65535 f\r\n");
-        foreach (var o in offsets) sb.Append(CultureInfo.InvariantCulture, $"{o:D10} 00000 n\r\n");
-        sb.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.Latin1.GetBytes(sb.ToString());
-    }
+    private static byte[] Write(IReadOnlyList<string> objects) => SamplePdf.Write(objects);
 
     [GeneratedRegex(@"/AcroForm\s+(\d+)\s+0\s+R")]
     private static partial Regex AcroForm();

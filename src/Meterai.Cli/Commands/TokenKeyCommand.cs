@@ -79,18 +79,5 @@ internal static class TokenKeyCommand
         return command;
     }
 
-    private static async Task<MeteraiDatabase?> OpenAsync(DatabaseArguments db, ParseResult parse, CancellationToken ct)
-    {
-        var options = await db.ReadAsync(parse);
-        if (options is null) return null;
-        try
-        {
-            return await MeteraiDatabase.OpenAsync(options, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: cannot open the {options.Provider.Name()} database: {e.Message}");
-            return null;
-        }
-    }
+    private static Task<MeteraiDatabase?> OpenAsync(DatabaseArguments db, ParseResult parse, CancellationToken ct) => db.OpenAsync(parse, ct);
 }

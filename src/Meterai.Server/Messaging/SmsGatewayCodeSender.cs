@@ -4,17 +4,11 @@ using Meterai.Core.Identity;
 namespace Meterai.Server.Messaging;
 
 /// <summary>Sends codes and notices to mobile numbers through an HTTP SMS gateway (<see cref="SmsGatewayOptions"/>).</summary>
-internal sealed class SmsGatewayCodeSender(SmsGatewayOptions options, ILogger<SmsGatewayCodeSender> logger) : IOneTimeCodeSender, IDisposable
+internal sealed class SmsGatewayCodeSender(SmsGatewayOptions options, ILogger<SmsGatewayCodeSender> logger) : TextMessageSender, IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = options.Timeout };
 
-    public Task SendAsync(OneTimeCodeMessage message, CancellationToken cancellationToken = default) =>
-        SendAsync(message.To, OneTimeCodeText.For(message), cancellationToken);
-
-    public Task SendNoticeAsync(AccountNotice notice, CancellationToken cancellationToken = default) =>
-        SendAsync(notice.To, OneTimeCodeText.For(notice), cancellationToken);
-
-    private async Task SendAsync(ContactAddress to, MessageText text, CancellationToken ct)
+    protected override async Task SendTextAsync(ContactAddress to, MessageText text, CancellationToken ct)
     {
         if (to.Kind != ContactKind.Phone) throw new CodeDeliveryException("the SMS sender got an e-mail address");
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Url)

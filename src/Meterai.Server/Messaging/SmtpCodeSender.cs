@@ -10,7 +10,7 @@ namespace Meterai.Server.Messaging;
 /// registration surge is bounded by the code limits long before it is by connection set-up. A server that refuses
 /// or cannot be reached is a <see cref="CodeDeliveryException"/> (503 to the caller), never a code lost quietly.
 /// </summary>
-internal sealed class SmtpCodeSender : IOneTimeCodeSender
+internal sealed class SmtpCodeSender : TextMessageSender
 {
     private readonly SmtpOptions _options;
     private readonly X509Certificate2? _trusted;
@@ -23,13 +23,7 @@ internal sealed class SmtpCodeSender : IOneTimeCodeSender
         _trusted = options.TrustedCertificateFile is { } path ? X509CertificateLoader.LoadCertificateFromFile(path) : null;
     }
 
-    public Task SendAsync(OneTimeCodeMessage message, CancellationToken cancellationToken = default) =>
-        SendAsync(message.To, OneTimeCodeText.For(message), cancellationToken);
-
-    public Task SendNoticeAsync(AccountNotice notice, CancellationToken cancellationToken = default) =>
-        SendAsync(notice.To, OneTimeCodeText.For(notice), cancellationToken);
-
-    private async Task SendAsync(ContactAddress to, MessageText text, CancellationToken ct)
+    protected override async Task SendTextAsync(ContactAddress to, MessageText text, CancellationToken ct)
     {
         if (to.Kind != ContactKind.Email) throw new CodeDeliveryException("the mail sender got a phone number");
         var mail = new MimeMessage();
