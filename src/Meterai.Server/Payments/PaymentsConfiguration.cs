@@ -1,6 +1,7 @@
 using System.Globalization;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
+using Meterai.Payments.Gateway;
 
 namespace Meterai.Server.Payments;
 

@@ -2,6 +2,7 @@ using Meterai.Core.Common;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
+using Meterai.Payments.Gateway;
 using Meterai.Server.Payments;
 using Meterai.Storage;
 
