@@ -46,14 +46,30 @@ public interface IOrderStore
     Task<IReadOnlyList<InboxEntry>> InboxAsync(OrderId id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> orders that await payment or credit and are due (next check at or before
-    /// <paramref name="now"/>), and pushes their next check to <paramref name="now"/> + <paramref name="lease"/>, so no
-    /// other node takes them meanwhile; if this node dies, they come due again when the lease runs out.
+    /// Claims up to <paramref name="limit"/> orders that are due: awaiting payment or credit with their next check at or
+    /// before <paramref name="now"/>, or in any state with a recheck (<see cref="Order.RecheckAt"/>) due by then. Pushes
+    /// both times (those set) to <paramref name="now"/> + <paramref name="lease"/>, so no other node takes them meanwhile;
+    /// if this node dies, they come due again when the lease runs out.
     /// </summary>
     Task<IReadOnlyList<Order>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken = default);
 
     /// <summary>Sets when reconciliation looks at the order next (no-op for an order no longer awaiting payment or credit).</summary>
     Task RescheduleAsync(OrderId id, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A notification about the order could not be confirmed now (the status API did not answer, or its challenges were
+    /// limited): reconciliation asks the provider about the order at <paramref name="at"/>, whatever its state. Writes
+    /// nothing when a recheck at or before <paramref name="at"/> is already due, so a flood of deferrals is one write.
+    /// </summary>
+    Task DeferToReconciliationAsync(OrderId id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// After reconciliation asked the provider about an order it claimed with a recheck (<see cref="Order.RecheckAt"/> =
+    /// <paramref name="claimed"/>, the claim's lease): clears the recheck (<paramref name="next"/> null: the provider
+    /// answered) or moves it to <paramref name="next"/> (it did not), but only while it is still that claim's; a deferral
+    /// recorded meanwhile (an earlier time) stays.
+    /// </summary>
+    Task EndRecheckAsync(OrderId id, DateTimeOffset claimed, DateTimeOffset? next, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Refund of unused stamps, step one, in one transaction: checks <see cref="OrderRules.CheckRefund"/>, records the

@@ -98,7 +98,7 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         {
             // Not now: reconciliation asks again right away (and keeps asking with backoff), so the payment is credited
             // without this notification; answering 200 stops the provider from resending what we cannot use yet.
-            await orders.RescheduleAsync(id, clock.UtcNow, cancellationToken).ConfigureAwait(false);
+            await orders.DeferToReconciliationAsync(id, clock.UtcNow, cancellationToken).ConfigureAwait(false);
             return (new ApplyResult(ReportVerdict.NeedsConfirmation, pending.Order, Code: "challenge_unavailable",
                 Message: $"{pending.Message}; the provider's status API did not confirm it: {truth.Error}"), null);
         }

@@ -372,6 +372,40 @@ public abstract class OrderStoreContract(DatabaseBackend backend) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_deferred_recheck_makes_an_order_of_any_state_due_once_and_a_deferral_during_the_claim_is_kept()
+    {
+        await using var second = await backend.OpenAsync();
+        var now = DateTimeOffset.UtcNow;
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance) with { FirstCheckAt = now.AddHours(1) });
+        await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        Assert.Null((await Orders.GetAsync(order.Id, Ct))!.RecheckAt);
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now.AddDays(1), 1000, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+
+        // A notification about the fulfilled order could not be confirmed: it is due, for one node at a time.
+        await Orders.DeferToReconciliationAsync(order.Id, now.AddSeconds(-1), Ct);
+        await Orders.DeferToReconciliationAsync(order.Id, now.AddSeconds(30), Ct); // a later deferral does not postpone it
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Run(() => (k % 2 == 0 ? _db.Orders : second.Orders).ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct))));
+        var claimed = Assert.Single(claims.SelectMany(c => c), o => o.Id == order.Id);
+        Assert.Equal(OrderState.Fulfilled, claimed.State);
+        Assert.True(claimed.RecheckAt > now.AddSeconds(50));
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+
+        // Another copy is deferred while the claim asks the provider: ending the claim keeps it.
+        await second.Orders.DeferToReconciliationAsync(order.Id, now, Ct);
+        await Orders.EndRecheckAsync(order.Id, claimed.RecheckAt!.Value, null, Ct);
+        var again = Assert.Single(await Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+
+        // The provider did not answer: due again later; then it answered: nothing is due.
+        await Orders.EndRecheckAsync(order.Id, again.RecheckAt!.Value, now.AddSeconds(10), Ct);
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+        var third = Assert.Single(await Orders.ClaimDueAsync(now.AddSeconds(11), 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+        await Orders.EndRecheckAsync(order.Id, third.RecheckAt!.Value, null, Ct);
+        Assert.Null((await Orders.GetAsync(order.Id, Ct))!.RecheckAt);
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now.AddDays(1), 1000, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+        Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+    }
+
+    [Fact]
     public async Task A_lease_is_held_by_one_node_until_it_runs_out()
     {
         var now = DateTimeOffset.UtcNow;
