@@ -76,7 +76,7 @@ internal static class OperatorPaymentEndpoints
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden).Problems(404, OrderErrors.OrderNotFound)
             .Problems(409, OrderErrors.RefundNotAllowed, OrderErrors.RefundExceedsOrder, OrderErrors.QuotaAlreadyUsed, OrderErrors.RefundKeyReused);
 
-        op.MapGet("/payments/health", async (IOrderStore store, PaymentsConfiguration configuration, RefusedNotifications refused, IClock clock, CancellationToken ct) =>
+        op.MapGet("/payments/health", async (IOrderStore store, PaymentsConfiguration configuration, RefusedNotifications refused, ChallengeGate challenges, IClock clock, CancellationToken ct) =>
             {
                 var now = clock.UtcNow;
                 var s = configuration.Settings;
@@ -87,7 +87,7 @@ internal static class OperatorPaymentEndpoints
                     h.AwaitingPaymentOverdue, h.RefundsOutstanding, h.RefundsFailed, h.EventsLastDay, h.EventsLastDayByCode,
                     h.Workers.Select(w => new WorkerLease(w.Name, w.Holder, w.Until, w.LastCompletedAt)),
                     new ProviderInfo(s.ProviderName, configuration.Gateway.BaseAddress.ToString(), configuration.SandboxDefaults, configuration.ProviderNote),
-                    refused.ByCode));
+                    refused.ByCode, challenges.RefusedByReason));
             })
             .RequireAuthorization(AccessPolicies.Auditor)
             .WithSummary("Payments health: paid but not credited (must stay zero), orders by state, overdue orders, refunds outstanding or failed, events of the last day, workers, provider (auditor, issuer admin)")

@@ -82,6 +82,8 @@ public sealed record WorkerLease(string Name, string Holder, DateTimeOffset Unti
 /// <summary>The operator's payments health: <see cref="PaidButNotCredited"/> must stay zero.</summary>
 /// <param name="RefusedNotificationsOnThisNode">Notifications refused before their signature checked (forged, malformed), by code, since
 /// the answering node started: never written to the database, so counted per node.</param>
+/// <param name="ChallengesLimitedOnThisNode">Signed notifications answered "deferred" without a status API challenge because challenges of
+/// their order or sender were limited (<see cref="ChallengeGate"/>), by reason, since the answering node started.</param>
 public sealed record PaymentHealthResponse(
     string Status,
     long PaidButNotCredited,
@@ -93,7 +95,8 @@ public sealed record PaymentHealthResponse(
     IReadOnlyDictionary<string, long> EventsLastDayByCode,
     IEnumerable<WorkerLease> Workers,
     ProviderInfo Provider,
-    IReadOnlyDictionary<string, long> RefusedNotificationsOnThisNode);
+    IReadOnlyDictionary<string, long> RefusedNotificationsOnThisNode,
+    IReadOnlyDictionary<string, long> ChallengesLimitedOnThisNode);
 
 /// <summary>Wire names and the HTTP statuses of the payments codes (registered once with <see cref="ErrorStatus"/>).</summary>
 internal static class PaymentsApi
