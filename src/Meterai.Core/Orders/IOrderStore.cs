@@ -119,8 +119,19 @@ public interface IOrderStore
     /// <summary>The operator's figures; orders still awaiting payment that expired before <paramref name="overdueBefore"/> count as overdue.</summary>
     Task<PaymentHealth> HealthAsync(DateTimeOffset now, DateTimeOffset overdueBefore, CancellationToken cancellationToken = default);
 
-    /// <summary>The payments invariants on the live data (<see cref="PaymentInvariant"/>), for <c>meterai audit</c>.</summary>
-    Task<IReadOnlyList<InvariantCheck>> AuditAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Orders by id after <paramref name="after"/> (a page; null starts at the first), for a comparison with the provider's
+    /// status API: all of them with <paramref name="includeFinal"/>, else only orders whose provider status may still
+    /// change, i.e. not those whose recorded status is final at the provider (deny, cancel, expire, refund) and confirmed
+    /// by it. A read: nothing is written.
+    /// </summary>
+    Task<IReadOnlyList<Order>> ListForProviderCheckAsync(OrderId? after, int limit, bool includeFinal, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The payments invariants on the live data (<see cref="PaymentInvariant"/>), for <c>meterai audit</c>; each broken
+    /// one names its first <paramref name="listed"/> orders by id (<see cref="InvariantCheck.FirstBroken"/>).
+    /// </summary>
+    Task<IReadOnlyList<InvariantCheck>> AuditAsync(int listed, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The invariants <see cref="IOrderStore.AuditAsync"/> checks. Names are stable.</summary>
@@ -147,4 +158,10 @@ public static class PaymentInvariant
     public const string OrdersAgreeWithProvider = "orders_agree_with_provider";
 
     public static IReadOnlyList<string> All { get; } = [NoCreditWithoutPayment, FulfilledOrdersCredited, RefundsReversed, PaidOrdersCredited, OrdersAgreeWithProvider];
+
+    /// <summary>The invariants a recheck of the order (the provider's status API, then the credit retried) puts right.</summary>
+    public static IReadOnlyList<string> RepairedByRecheck { get; } = [OrdersAgreeWithProvider, PaidOrdersCredited];
+
+    /// <summary>How many order ids an audit names per broken invariant unless told otherwise.</summary>
+    public const int DefaultListed = 20;
 }

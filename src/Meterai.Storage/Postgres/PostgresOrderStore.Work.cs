@@ -151,11 +151,15 @@ internal sealed partial class PostgresOrderStore
         return new PaymentHealth(paidNotCredited, byState, overdue, outstanding, failed, events.Values.Sum(), events, leases);
     }
 
-    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Order>> ListForProviderCheckAsync(OrderId? after, int limit, bool includeFinal, CancellationToken cancellationToken = default) =>
+        ListAsync(OrderAuditQueries.ProviderCheckPage(includeFinal, "$1", "$2"), [Text(after?.Value ?? ""), Int(limit)], Order, cancellationToken);
+
+    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(int listed, CancellationToken cancellationToken = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        return await OrderAuditQueries.AuditAsync((sql, ct) => PostgresQueries.RowAsync(conn, tx, sql, ct), cancellationToken).ConfigureAwait(false);
+        return await OrderAuditQueries.AuditAsync((sql, ct) => PostgresQueries.RowAsync(conn, tx, sql, ct),
+            (sql, ct) => PostgresQueries.TextsAsync(conn, tx, sql, ct), listed, cancellationToken).ConfigureAwait(false);
     }
 
     private static InvalidOperationException MissingRefund(string id) => new($"refund {id} does not exist");

@@ -118,11 +118,15 @@ internal sealed partial class SqliteOrderStore
         return new PaymentHealth(paidNotCredited, byState, figures.Item1, figures.Item2, figures.Item3, events.Values.Sum(), events, leases);
     }
 
-    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Order>> ListForProviderCheckAsync(OrderId? after, int limit, bool includeFinal, CancellationToken cancellationToken = default) =>
+        ReadAsync(OrderAuditQueries.ProviderCheckPage(includeFinal, "$p1", "$p2"), [after?.Value ?? "", limit], Order, cancellationToken);
+
+    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(int listed, CancellationToken cancellationToken = default)
     {
         await using var conn = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = conn.BeginTransaction(deferred: true);
-        return await OrderAuditQueries.AuditAsync((sql, ct) => SqliteQueries.RowAsync(conn, tx, sql, ct), cancellationToken).ConfigureAwait(false);
+        return await OrderAuditQueries.AuditAsync((sql, ct) => SqliteQueries.RowAsync(conn, tx, sql, ct),
+            async (sql, ct) => await ListAsync(conn, tx, sql, [], r => r.GetString(0), ct).ConfigureAwait(false), listed, cancellationToken).ConfigureAwait(false);
     }
 
     private static InvalidOperationException MissingRefund(string id) => new($"refund {id} does not exist");
