@@ -62,6 +62,25 @@ internal static class OperatorPaymentEndpoints
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden).Problems(404, OrderErrors.OrderNotFound)
             .Problems(502, "provider_unauthorized", "provider_protocol_error", "provider_rejected").Problems(503, "provider_unavailable");
 
+        op.MapPost("/payments/rechecks", async (RecheckRequest body, OrderRechecks rechecks, CancellationToken ct) =>
+            {
+                var ids = body.OrderIds ?? [];
+                var limit = body.Limit ?? 100;
+                if ((body.Broken == true) == ids.Length > 0 || ids.Length > OrderRechecks.MaxPerCall || limit is < 1 or > OrderRechecks.MaxPerCall)
+                {
+                    return ApiProblem.Of(StatusCodes.Status400BadRequest, PaymentsApi.RecheckSelectionInvalid,
+                        $"give either order_ids (1-{OrderRechecks.MaxPerCall} order ids) or \"broken\": true (with a limit of 1-{OrderRechecks.MaxPerCall}, default 100)");
+                }
+
+                if (ids.Length > 0) return Results.Ok(new RecheckResponse((await rechecks.RecheckAsync(ids, ct)).Select(RecheckItemResponse.From), null));
+                var pass = await rechecks.RecheckBrokenAsync(limit, ct);
+                return Results.Ok(new RecheckResponse(pass.Rechecked.Select(RecheckItemResponse.From), pass.StillBroken));
+            })
+            .RequireAuthorization(AccessPolicies.IssuerAdmin)
+            .WithSummary("Recheck many orders with the provider's status API and apply its answers: the named ones, or (broken) those the audit's orders_agree_with_provider and paid_orders_credited flag, then the ones still flagged (issuer admin). Idempotent")
+            .Produces<RecheckResponse>()
+            .Problems(400, PaymentsApi.RecheckSelectionInvalid).Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden);
+
         op.MapPost("/orders/{id}/refunds", async (string id, RefundCreateRequest body, HttpContext http, OrderService service, CancellationToken ct) =>
             {
                 var (key, missing) = IdempotencyKey.Read(http.Request);

@@ -30,6 +30,7 @@ public static class PaymentsServices
         services.AddSingleton(sp => new ChallengeGate(configuration.Settings.Challenges, sp.GetRequiredService<IClock>()));
         services.AddSingleton(sp => new NotificationIntake(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<IPaymentProvider>(),
             configuration.Settings, sp.GetRequiredService<ChallengeGate>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => new OrderRechecks(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<OrderService>(), configuration.Settings));
         services.AddSingleton(sp => new PaymentReconciler(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<OrderService>(),
             sp.GetRequiredService<IPaymentProvider>(), configuration.Settings, sp.GetRequiredService<IClock>(), NodeName()));
         services.AddHostedService<ReconciliationService>();
