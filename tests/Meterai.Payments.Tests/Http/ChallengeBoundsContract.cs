@@ -40,6 +40,9 @@ public abstract class ChallengeBoundsContract(DatabaseBackend backend)
         var calls = await h.Sim.StatusCallsAsync(order.Id.Value, Sales.Ct) - before;
         Assert.True(calls <= 2 * PerOrderPerMinute + 1, $"{calls} status calls for 200 replays of one signed notification");
         Assert.Contains(answers, a => a.Body.Contains("\"code\":\"challenge_limited\"", StringComparison.Ordinal));
+        // Counted on the node for operators, not written.
+        var (_, health) = await h.SendAsync(HttpMethod.Get, "/api/v1/operator/payments/health", token: await h.OperatorAsync("auditor"));
+        Assert.True(health.GetProperty("challenges_limited_on_this_node").EnumerateObject().Sum(p => p.Value.GetInt64()) > 0, health.ToString());
 
         // The order ends right: still fulfilled on the settlement, its stamp kept, the books as the provider has them.
         var after = await h.OrderAsync(order.Id);
