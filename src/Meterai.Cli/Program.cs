@@ -12,6 +12,7 @@ bench.Subcommands.Add(BenchLedgerCommand.Create());
 bench.Subcommands.Add(BenchPaymentsCommand.Create());
 root.Subcommands.Add(SerialCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(PaymentsCommand.Create());
 root.Subcommands.Add(PaySimCommand.Create());
 root.Subcommands.Add(OperatorCommand.Create());
 root.Subcommands.Add(TokenKeyCommand.Create());

@@ -44,12 +44,14 @@ public static class PaySimHost
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<TransactionStore>();
         services.AddSingleton<BasicAuth>();
+        services.AddSingleton<ApiCallCounter>();
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<ExpirySweeper>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<MerchantStore>()
             .UpsertAsync(options.MerchantId, options.ServerKey, options.NotifyUrl).GetAwaiter().GetResult();
+        app.UseMiddleware<ApiCallCounting>();
         app.UseMiddleware<ProviderFaultMiddleware>();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         GatewayEndpoints.Map(app);

@@ -88,11 +88,14 @@ public abstract class MeteraiDatabase : IAsyncDisposable
     public abstract Task<IReadOnlyList<AppliedMigration>> AppliedMigrationsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Checks every invariant of every store on the live data.</summary>
-    public async Task<AuditReport> AuditAsync(CancellationToken cancellationToken = default)
+    public Task<AuditReport> AuditAsync(CancellationToken cancellationToken = default) => AuditAsync(PaymentInvariant.DefaultListed, cancellationToken);
+
+    /// <param name="listed">How many records a broken invariant names (<see cref="InvariantCheck.FirstBroken"/>).</param>
+    public async Task<AuditReport> AuditAsync(int listed, CancellationToken cancellationToken = default)
     {
         var ledger = await Ledger.AuditAsync(cancellationToken).ConfigureAwait(false);
         var serials = await Serials.AuditAsync(cancellationToken).ConfigureAwait(false);
-        var orders = await Orders.AuditAsync(cancellationToken).ConfigureAwait(false);
+        var orders = await Orders.AuditAsync(listed, cancellationToken).ConfigureAwait(false);
         return new AuditReport([.. ledger, .. serials, .. orders]);
     }
 

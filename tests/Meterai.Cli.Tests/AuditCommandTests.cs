@@ -79,21 +79,31 @@ public abstract class AuditCommandContract : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_order_refunded_without_the_providers_word_exits_1_naming_orders_agree_with_provider()
+    public async Task An_order_refunded_without_the_providers_word_exits_1_naming_orders_agree_with_provider_and_the_order()
     {
         var args = await SeedAsync();
         var order = await SoldOrderAsync();
+        var other = await SoldOrderAsync();
         var run = await CliRunner.RunAsync(AuditCommand.Create(), args);
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Contains("ok      orders_agree_with_provider:", run.Output, StringComparison.Ordinal);
 
-        // The row a forged refund notification left: refunded, though the provider never said so and no stamp came back.
+        // The rows a forged refund notification left: refunded, though the provider never said so and no stamp came back.
         var now = _backend.Provider == Storage.DatabaseProvider.Postgres ? "now()" : "1";
-        Assert.Equal(1, await _backend.ExecuteRawAsync($"UPDATE orders SET state = 6, provider_status = 7, refunded_at = {now} WHERE id = '{order.Id}'"));
+        Assert.Equal(2, await _backend.ExecuteRawAsync($"UPDATE orders SET state = 6, provider_status = 7, refunded_at = {now} WHERE id IN ('{order.Id}', '{other.Id}')"));
         run = await CliRunner.RunAsync(AuditCommand.Create(), args);
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("BROKEN  orders_agree_with_provider:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("BROKEN  orders_agree_with_provider: 2 orders", run.Output, StringComparison.Ordinal);
         Assert.Contains("invariant(s) broken: orders_agree_with_provider", run.Output, StringComparison.Ordinal);
+        // Each broken order is named, so an operator can recheck it; --list caps the list.
+        Assert.Contains($"\n        {order.Id}\n", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains($"\n        {other.Id}\n", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        var first = new[] { order.Id.Value, other.Id.Value }.Order(StringComparer.Ordinal).ToList();
+        var capped = await CliRunner.RunAsync(AuditCommand.Create(), [.. args, "--list", "1"]);
+        Assert.Equal(1, capped.ExitCode);
+        Assert.Contains($"        {first[0]}", capped.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(first[1], capped.Output, StringComparison.Ordinal);
+        Assert.Contains("(the first 1 by id; --list N names more)", capped.Output, StringComparison.Ordinal);
     }
 
     /// <summary>An order paid, confirmed by the provider's status API and credited, as the server records one.</summary>
@@ -152,6 +162,18 @@ public class AuditCommandInputTests
     public async Task Bad_database_arguments_exit_2_with_a_message(string provider, string message)
     {
         var run = await CliRunner.RunAsync(AuditCommand.Create(), "audit", "--db", provider);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--provider-url", "http://127.0.0.1:1/", "needs the merchant's server key")]
+    [InlineData("--provider-server-key", "k", "goes with --provider-url")]
+    [InlineData("--provider-url", "ftp://gateway/", "is not an http(s) address")]
+    [InlineData("--list", "-1", "--list is a number from 0 to 1000")]
+    public async Task Bad_provider_arguments_exit_2_with_a_message(string option, string value, string message)
+    {
+        var run = await CliRunner.RunAsync(AuditCommand.Create(), "audit", option, value);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
     }

@@ -46,14 +46,30 @@ public interface IOrderStore
     Task<IReadOnlyList<InboxEntry>> InboxAsync(OrderId id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> orders that await payment or credit and are due (next check at or before
-    /// <paramref name="now"/>), and pushes their next check to <paramref name="now"/> + <paramref name="lease"/>, so no
-    /// other node takes them meanwhile; if this node dies, they come due again when the lease runs out.
+    /// Claims up to <paramref name="limit"/> orders that are due: awaiting payment or credit with their next check at or
+    /// before <paramref name="now"/>, or in any state with a recheck (<see cref="Order.RecheckAt"/>) due by then. Pushes
+    /// both times (those set) to <paramref name="now"/> + <paramref name="lease"/>, so no other node takes them meanwhile;
+    /// if this node dies, they come due again when the lease runs out.
     /// </summary>
     Task<IReadOnlyList<Order>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken = default);
 
     /// <summary>Sets when reconciliation looks at the order next (no-op for an order no longer awaiting payment or credit).</summary>
     Task RescheduleAsync(OrderId id, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A notification about the order could not be confirmed now (the status API did not answer, or its challenges were
+    /// limited): reconciliation asks the provider about the order at <paramref name="at"/>, whatever its state. Writes
+    /// nothing when a recheck at or before <paramref name="at"/> is already due, so a flood of deferrals is one write.
+    /// </summary>
+    Task DeferToReconciliationAsync(OrderId id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// After reconciliation asked the provider about an order it claimed with a recheck (<see cref="Order.RecheckAt"/> =
+    /// <paramref name="claimed"/>, the claim's lease): clears the recheck (<paramref name="next"/> null: the provider
+    /// answered) or moves it to <paramref name="next"/> (it did not), but only while it is still that claim's; a deferral
+    /// recorded meanwhile (an earlier time) stays.
+    /// </summary>
+    Task EndRecheckAsync(OrderId id, DateTimeOffset claimed, DateTimeOffset? next, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Refund of unused stamps, step one, in one transaction: checks <see cref="OrderRules.CheckRefund"/>, records the
@@ -103,8 +119,19 @@ public interface IOrderStore
     /// <summary>The operator's figures; orders still awaiting payment that expired before <paramref name="overdueBefore"/> count as overdue.</summary>
     Task<PaymentHealth> HealthAsync(DateTimeOffset now, DateTimeOffset overdueBefore, CancellationToken cancellationToken = default);
 
-    /// <summary>The payments invariants on the live data (<see cref="PaymentInvariant"/>), for <c>meterai audit</c>.</summary>
-    Task<IReadOnlyList<InvariantCheck>> AuditAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Orders by id after <paramref name="after"/> (a page; null starts at the first), for a comparison with the provider's
+    /// status API: all of them with <paramref name="includeFinal"/>, else only orders whose provider status may still
+    /// change, i.e. not those whose recorded status is final at the provider (deny, cancel, expire, refund) and confirmed
+    /// by it. A read: nothing is written.
+    /// </summary>
+    Task<IReadOnlyList<Order>> ListForProviderCheckAsync(OrderId? after, int limit, bool includeFinal, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The payments invariants on the live data (<see cref="PaymentInvariant"/>), for <c>meterai audit</c>; each broken
+    /// one names its first <paramref name="listed"/> orders by id (<see cref="InvariantCheck.FirstBroken"/>).
+    /// </summary>
+    Task<IReadOnlyList<InvariantCheck>> AuditAsync(int listed, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The invariants <see cref="IOrderStore.AuditAsync"/> checks. Names are stable.</summary>
@@ -131,4 +158,10 @@ public static class PaymentInvariant
     public const string OrdersAgreeWithProvider = "orders_agree_with_provider";
 
     public static IReadOnlyList<string> All { get; } = [NoCreditWithoutPayment, FulfilledOrdersCredited, RefundsReversed, PaidOrdersCredited, OrdersAgreeWithProvider];
+
+    /// <summary>The invariants a recheck of the order (the provider's status API, then the credit retried) puts right.</summary>
+    public static IReadOnlyList<string> RepairedByRecheck { get; } = [OrdersAgreeWithProvider, PaidOrdersCredited];
+
+    /// <summary>How many order ids an audit names per broken invariant unless told otherwise.</summary>
+    public const int DefaultListed = 20;
 }

@@ -16,8 +16,9 @@ public enum NotificationDisposition
     /// is not sent again forever, with the reason in the body and an event for operators.</summary>
     Ignored,
 
-    /// <summary>It would credit, but the provider's status API did not answer the challenge: 200 (the event is recorded and the
-    /// order is due for reconciliation now, which confirms and credits it without the notification).</summary>
+    /// <summary>It would change the order, but the provider's status API did not answer the challenge (an event is recorded),
+    /// or challenges of the order or its sender are limited (<see cref="ChallengeGate"/>; counted, not recorded): 200, and the
+    /// order, whatever its state, is due for reconciliation, which confirms it without the notification.</summary>
     Deferred,
 }
 
@@ -32,13 +33,21 @@ public sealed record NotificationOutcome(NotificationDisposition Disposition, st
 /// (the way the gateways tell merchants to), and the provider's answer is what is applied
 /// (<see cref="NotificationChecks.Confirm"/> says whether it stood behind the notification). A refund is never taken
 /// from a notification. Events are recorded once per (code, order, claimed status): a replayed signature cannot make
-/// the service write without end.
+/// the service write without end; and the challenges it causes are bounded per order and per sender (<see cref="ChallengeGate"/>),
+/// so it cannot make the service spend the merchant's status API quota without end either.
 /// </summary>
-public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider provider, PaymentSettings settings, IClock clock)
+public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider provider, PaymentSettings settings, ChallengeGate gate, IClock clock)
 {
     public const string Source = "notification";
 
-    public async Task<NotificationOutcome> ReceiveAsync(PaymentNotification n, CancellationToken cancellationToken = default)
+    /// <summary>The code of a copy answered without a challenge because challenges of its order or sender are limited.</summary>
+    public const string ChallengeLimited = "challenge_limited";
+
+    /// <summary>The code of a notification whose challenge the status API did not answer in time.</summary>
+    public const string ChallengeUnavailable = "challenge_unavailable";
+
+    /// <param name="client">The sender's address key (<c>ClientAddress</c>), which the per-client challenge limit counts under.</param>
+    public async Task<NotificationOutcome> ReceiveAsync(PaymentNotification n, string client, CancellationToken cancellationToken = default)
     {
         if (!OrderId.TryParse(n.OrderId, out var id)) return await IgnoreAsync(n, NotificationChecks.UnknownOrder(n.OrderId), cancellationToken).ConfigureAwait(false);
         var order = await orders.GetAsync(id.Value, cancellationToken).ConfigureAwait(false);
@@ -46,11 +55,25 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         if (NotificationChecks.MatchOrder(n, order.Id.Value, order.Total) is { } mismatch) return await IgnoreAsync(n, mismatch, cancellationToken).ConfigureAwait(false);
 
         // The notification's word decides only whether the provider needs asking: a read, no lock, nothing written.
-        var claim = await ClaimAsync(order, n, cancellationToken).ConfigureAwait(false);
-        var claimed = new ApplyResult(claim.Verdict, order, Code: claim.Code, Message: claim.Message);
+        var claimed = await ClaimAsync(order, n, cancellationToken).ConfigureAwait(false);
         if (claimed.Verdict != ReportVerdict.NeedsConfirmation) return await OutcomeAsync(n, claimed, cancellationToken).ConfigureAwait(false);
 
+        var ticket = gate.TryEnter(order.Id.Value, client, mayWait: true, out var refusal);
+        if (ticket is null && refusal!.InFlight is { } running)
+        {
+            // Another copy's challenge of this order runs: wait for it (bounded), then judge the claim on what it recorded.
+            await WaitAsync(running, cancellationToken).ConfigureAwait(false);
+            order = await orders.GetAsync(id.Value, cancellationToken).ConfigureAwait(false) ?? order;
+            claimed = await ClaimAsync(order, n, cancellationToken).ConfigureAwait(false);
+            if (claimed.Verdict != ReportVerdict.NeedsConfirmation) return await OutcomeAsync(n, claimed, cancellationToken).ConfigureAwait(false);
+            ticket = gate.TryEnter(order.Id.Value, client, mayWait: false, out refusal);
+        }
+
+        if (ticket is null) return await DeferAsync(n, order, refusal!, cancellationToken).ConfigureAwait(false);
+        using var admitted = ticket;
         var (challenged, unconfirmed) = await ChallengeAsync(n, id.Value, claimed, cancellationToken).ConfigureAwait(false);
+        // Only a claim the provider stood behind is free for its sender (the provider's own notifications are).
+        if (unconfirmed is null && challenged.Code != ChallengeUnavailable) admitted.Confirmed();
         if (unconfirmed is not null && challenged.Verdict != ReportVerdict.Applied)
         {
             // The provider does not stand behind the notification and its own answer changed nothing: nothing to do.
@@ -62,16 +85,42 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
     }
 
     /// <summary>
+    /// Not challenged now: the order is left to reconciliation, which asks the provider once for every copy deferred
+    /// (<see cref="IOrderStore.DeferToReconciliationAsync"/> writes only when no earlier check is due). No event: a flood
+    /// of copies is counted on the node (<see cref="ChallengeGate.RefusedByReason"/>), not written.
+    /// </summary>
+    private async Task<NotificationOutcome> DeferAsync(PaymentNotification n, Order order, ChallengeRefusal refusal, CancellationToken cancellationToken)
+    {
+        await orders.DeferToReconciliationAsync(order.Id, refusal.AskAt, cancellationToken).ConfigureAwait(false);
+        return new NotificationOutcome(NotificationDisposition.Deferred, ChallengeLimited,
+            $"status {n.Status.ToWire()} of order {n.OrderId} is not asked of the provider now ({refusal.Reason}); reconciliation asks by {refusal.AskAt:O}",
+            order.State);
+    }
+
+    /// <summary>
     /// What the rules make of the notification's claim on the order as last read: a duplicate or a stale status needs
     /// nothing; anything else needs the provider. A read outside the order's lock may be behind, which at worst costs a
     /// status call (orders only move forward).
     /// </summary>
-    private async Task<OrderDecision> ClaimAsync(Order order, PaymentNotification n, CancellationToken cancellationToken)
+    private async Task<ApplyResult> ClaimAsync(Order order, PaymentNotification n, CancellationToken cancellationToken)
     {
         var inbox = await orders.InboxAsync(order.Id, cancellationToken).ConfigureAwait(false);
         // Paid is not needed to judge an unconfirmed claim (only which statuses the inbox holds).
         var statements = new OrderStatements([.. inbox.Where(i => i.Provider == settings.ProviderName).Select(i => new RecordedStatus(i.Status, false, i.Confirmed))]);
-        return OrderRules.Decide(order, ProviderReport.FromNotification(settings.ProviderName, order.Id, n), statements);
+        var claim = OrderRules.Decide(order, ProviderReport.FromNotification(settings.ProviderName, order.Id, n), statements);
+        return new ApplyResult(claim.Verdict, order, Code: claim.Code, Message: claim.Message);
+    }
+
+    /// <summary>Waits for another copy's challenge to end, at most as long as a challenge may take.</summary>
+    private async Task WaitAsync(Task running, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await running.WaitAsync(settings.ChallengeTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     /// <summary>
@@ -98,8 +147,8 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
         {
             // Not now: reconciliation asks again right away (and keeps asking with backoff), so the payment is credited
             // without this notification; answering 200 stops the provider from resending what we cannot use yet.
-            await orders.RescheduleAsync(id, clock.UtcNow, cancellationToken).ConfigureAwait(false);
-            return (new ApplyResult(ReportVerdict.NeedsConfirmation, pending.Order, Code: "challenge_unavailable",
+            await orders.DeferToReconciliationAsync(id, clock.UtcNow, cancellationToken).ConfigureAwait(false);
+            return (new ApplyResult(ReportVerdict.NeedsConfirmation, pending.Order, Code: ChallengeUnavailable,
                 Message: $"{pending.Message}; the provider's status API did not confirm it: {truth.Error}"), null);
         }
 
@@ -125,8 +174,8 @@ public sealed class NotificationIntake(IOrderStore orders, IPaymentProvider prov
                 await RecordAsync(n, new Error(result.Code ?? PaymentErrors.StatusBackwards, result.Message ?? "stale"), cancellationToken).ConfigureAwait(false);
                 return new NotificationOutcome(NotificationDisposition.AlreadyKnown, result.Code ?? PaymentErrors.StatusBackwards, result.Message ?? "stale", state);
             case ReportVerdict.NeedsConfirmation:
-                await RecordAsync(n, new Error(result.Code ?? "challenge_unavailable", result.Message ?? "unconfirmed"), cancellationToken).ConfigureAwait(false);
-                return new NotificationOutcome(NotificationDisposition.Deferred, result.Code ?? "challenge_unavailable", result.Message ?? "", state);
+                await RecordAsync(n, new Error(result.Code ?? ChallengeUnavailable, result.Message ?? "unconfirmed"), cancellationToken).ConfigureAwait(false);
+                return new NotificationOutcome(NotificationDisposition.Deferred, result.Code ?? ChallengeUnavailable, result.Message ?? "", state);
             default:
                 return await IgnoreAsync(n, new Error(result.Code ?? "refused", result.Message ?? "refused"), cancellationToken).ConfigureAwait(false);
         }

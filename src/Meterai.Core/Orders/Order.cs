@@ -15,6 +15,11 @@ namespace Meterai.Core.Orders;
 /// <param name="LatePayment">The payment settled after the order had expired here (credited anyway: see <see cref="OrderRules"/>).</param>
 /// <param name="CreditError">Why the credit could not be applied yet (a ledger result code), while the order is paid.</param>
 /// <param name="NextCheckAt">When reconciliation looks at the order next (only while it awaits payment or credit).</param>
+/// <param name="RecheckAt">
+/// When reconciliation asks the provider about the order because a notification about it could not be confirmed (the
+/// status API did not answer, or challenges were limited), whatever the order's state; null when nothing awaits the
+/// provider's word. A claimed order carries its claim's lease here.
+/// </param>
 public sealed record Order(
     OrderId Id,
     Buyer Buyer,
@@ -43,7 +48,8 @@ public sealed record Order(
     string? CreditError,
     OrderCharge? Charge,
     DateTimeOffset NextCheckAt,
-    int Checks)
+    int Checks,
+    DateTimeOffset? RecheckAt = null)
 {
     /// <summary>Stamps credited and not given back.</summary>
     public int UnrefundedQuantity => Quantity - RefundedQuantity;

@@ -111,7 +111,8 @@ public sealed class OrderService(IOrderStore orders, ILedgerStore ledger, IPrice
     internal async Task<Result<ApplyResult>> ReconcileAsync(Order order, ReportSource source, CancellationToken cancellationToken)
     {
         ApplyResult result;
-        if (order.State == OrderState.Paid)
+        // A paid order waits for its credit, not for the provider (unless a notification about it awaits confirmation).
+        if (order.State == OrderState.Paid && order.RecheckAt is null)
         {
             await EnsureAccountsAsync(order, cancellationToken).ConfigureAwait(false);
             return await orders.RetryCreditAsync(order.Id, cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,9 @@ public sealed record ReconciliationPass(int Checked, int Credited, int Expired, 
 /// credited through the same one transaction as a notification (an inbox row of source "reconciliation"); unpaid ones
 /// past their expiry are expired on the provider's word; paid orders whose credit failed are credited again;
 /// refunds whose provider half is outstanding are completed; and, one node at a time (a lease), the settlement report
-/// is matched. Keeps no state of its own: every claim is in the database (lease rows, SKIP LOCKED), so any number of
+/// is matched. An order in any state whose notification could not be confirmed when it came (<see cref="Order.RecheckAt"/>:
+/// the status API did not answer, or challenges were limited) is claimed the same way and asked about, so a refund made
+/// at the provider or a late payment notified during an outage is confirmed once the provider is back. Keeps no state of its own: every claim is in the database (lease rows, SKIP LOCKED), so any number of
 /// nodes may run it and a node killed mid-pass loses nothing.
 /// </summary>
 public sealed class PaymentReconciler(IOrderStore orders, OrderService service, IPaymentProvider provider, PaymentSettings settings, IClock clock, string node)
@@ -64,9 +66,17 @@ public sealed class PaymentReconciler(IOrderStore orders, OrderService service, 
     {
         var result = await service.ReconcileAsync(order, ReportSource.Reconciliation, cancellationToken).ConfigureAwait(false);
         var now = clock.UtcNow;
+        if (order.RecheckAt is { } claimed)
+        {
+            // A deferred notification's claim: done once the provider answered (an order it never saw has nothing to confirm).
+            var answered = result.IsOk || result.Error.Code is PaymentErrors.TransactionNotFound or PaymentErrors.ProviderRejected;
+            await orders.EndRecheckAsync(order.Id, claimed, answered ? null : now + NextCheckIn(order.Checks), cancellationToken).ConfigureAwait(false);
+        }
+
+        var open = order.State == OrderState.Paid || order.State.AwaitsPayment();
         if (!result.IsOk)
         {
-            await orders.RescheduleAsync(order.Id, now + NextCheckIn(order.Checks), cancellationToken).ConfigureAwait(false);
+            if (open) await orders.RescheduleAsync(order.Id, now + NextCheckIn(order.Checks), cancellationToken).ConfigureAwait(false);
             return CheckOutcome.ProviderError;
         }
 

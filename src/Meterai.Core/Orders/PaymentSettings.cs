@@ -58,4 +58,7 @@ public sealed record PaymentSettings
     /// the database commit comes after.
     /// </summary>
     public TimeSpan ChallengeTimeout { get; init; } = TimeSpan.FromSeconds(2.5);
+
+    /// <summary>How many challenges notifications may cause, per order and per sender (<see cref="ChallengeGate"/>).</summary>
+    public ChallengeLimits Challenges { get; init; } = new();
 }

@@ -146,6 +146,19 @@ internal static class SimEndpoints
             });
         });
 
+        sim.MapGet("/calls", (HttpContext http, ApiCallCounter calls) =>
+        {
+            var orderId = http.Request.Query["order_id"].ToString();
+            var byKind = calls.ByKind(orderId.Length > 0 ? orderId : null);
+            return ApiJson.Write(200, json =>
+            {
+                if (orderId.Length > 0) json.WriteString("order_id", orderId);
+                json.WriteStartObject("calls");
+                foreach (var (kind, n) in byKind.OrderBy(k => k.Key, StringComparer.Ordinal)) json.WriteNumber(kind, n);
+                json.WriteEndObject();
+            });
+        });
+
         sim.MapGet("/fault-decisions", (OutboxStore outbox) => Results.Json(new { decisions = outbox.Decisions() }, ApiJson.Options));
     }
 

@@ -94,6 +94,21 @@ public sealed class PaySimClient(HttpClient http)
         return doc.RootElement.GetProperty("notifications").Deserialize<List<PaySimNotification>>(Json)!;
     }
 
+    /// <summary>
+    /// The gateway API calls merchants made since the sandbox started, by kind ("status", "refund", …), of one order when
+    /// given (GET /sim/calls): what a test counts to bound the status calls a flood of notifications costs.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> CallsAsync(string? orderId = null, CancellationToken cancellationToken = default)
+    {
+        var url = orderId is null ? "sim/calls" : $"sim/calls?order_id={Uri.EscapeDataString(orderId)}";
+        using var doc = JsonDocument.Parse(await http.GetStringAsync(url, cancellationToken));
+        return doc.RootElement.GetProperty("calls").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Status API calls about one order so far.</summary>
+    public async Task<long> StatusCallsAsync(string orderId, CancellationToken cancellationToken = default) =>
+        (await CallsAsync(orderId, cancellationToken)).GetValueOrDefault("status");
+
     /// <summary>Every fault decision so far, ordered by order and event: equal lists mean a replayed run.</summary>
     public async Task<IReadOnlyList<FaultDecision>> FaultDecisionsAsync(CancellationToken cancellationToken = default)
     {

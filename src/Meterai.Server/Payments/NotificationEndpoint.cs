@@ -10,8 +10,9 @@ namespace Meterai.Server.Payments;
 /// authentication. The answer decides whether the provider sends it again, so it is chosen per case:
 /// <list type="bullet">
 /// <item>200 after the inbox commit: applied (credited when paid), or already known (duplicate, replay, stale), or
-/// ignored with a reason (unknown order, wrong amount, contradiction), or deferred (the status API did not confirm a
-/// payment; reconciliation will) — the provider's own notification, which sending again would not change;</item>
+/// ignored with a reason (unknown order, wrong amount, contradiction), or deferred (the status API did not answer the
+/// challenge, or challenges of the order or its sender are limited: reconciliation asks instead) — the provider's own
+/// notification, which sending again would not change;</item>
 /// <item>400 <c>malformed_notification</c> and 403 <c>signature_invalid</c>: not the provider's (or our key is wrong, in
 /// which case the provider keeps retrying and the notification is applied once the key is fixed). Nothing is written
 /// for these: anyone can send them, so they are only counted on this node (<see cref="RefusedNotifications"/>);</item>
@@ -47,8 +48,9 @@ public static class NotificationEndpoint
 
         try
         {
-            var outcome = await intake.ReceiveAsync(parsed.Value, work);
-            if (outcome.Disposition != NotificationDisposition.Applied)
+            var outcome = await intake.ReceiveAsync(parsed.Value, ClientAddress.Of(request.HttpContext), work);
+            // A copy answered without a challenge is counted by the gate (health page), not logged: a replay flood is no log flood.
+            if (outcome.Disposition != NotificationDisposition.Applied && outcome.Code != NotificationIntake.ChallengeLimited)
             {
                 logger.LogInformation("payment notification for {OrderId} ({Status}) {Disposition}: {Code}: {Message}", parsed.Value.OrderId,
                     parsed.Value.Status.ToWire(), outcome.Disposition, outcome.Code, outcome.Message);

@@ -62,6 +62,25 @@ internal static class OperatorPaymentEndpoints
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden).Problems(404, OrderErrors.OrderNotFound)
             .Problems(502, "provider_unauthorized", "provider_protocol_error", "provider_rejected").Problems(503, "provider_unavailable");
 
+        op.MapPost("/payments/rechecks", async (RecheckRequest body, OrderRechecks rechecks, CancellationToken ct) =>
+            {
+                var ids = body.OrderIds ?? [];
+                var limit = body.Limit ?? 100;
+                if ((body.Broken == true) == ids.Length > 0 || ids.Length > OrderRechecks.MaxPerCall || limit is < 1 or > OrderRechecks.MaxPerCall)
+                {
+                    return ApiProblem.Of(StatusCodes.Status400BadRequest, PaymentsApi.RecheckSelectionInvalid,
+                        $"give either order_ids (1-{OrderRechecks.MaxPerCall} order ids) or \"broken\": true (with a limit of 1-{OrderRechecks.MaxPerCall}, default 100)");
+                }
+
+                if (ids.Length > 0) return Results.Ok(new RecheckResponse((await rechecks.RecheckAsync(ids, ct)).Select(RecheckItemResponse.From), null));
+                var pass = await rechecks.RecheckBrokenAsync(limit, ct);
+                return Results.Ok(new RecheckResponse(pass.Rechecked.Select(RecheckItemResponse.From), pass.StillBroken));
+            })
+            .RequireAuthorization(AccessPolicies.IssuerAdmin)
+            .WithSummary("Recheck many orders with the provider's status API and apply its answers: the named ones, or (broken) those the audit's orders_agree_with_provider and paid_orders_credited flag, then the ones still flagged (issuer admin). Idempotent")
+            .Produces<RecheckResponse>()
+            .Problems(400, PaymentsApi.RecheckSelectionInvalid).Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden);
+
         op.MapPost("/orders/{id}/refunds", async (string id, RefundCreateRequest body, HttpContext http, OrderService service, CancellationToken ct) =>
             {
                 var (key, missing) = IdempotencyKey.Read(http.Request);
@@ -76,7 +95,7 @@ internal static class OperatorPaymentEndpoints
             .Problems(401, PaymentsApi.TokenCodes).Problems(403, IdentityErrors.Forbidden).Problems(404, OrderErrors.OrderNotFound)
             .Problems(409, OrderErrors.RefundNotAllowed, OrderErrors.RefundExceedsOrder, OrderErrors.QuotaAlreadyUsed, OrderErrors.RefundKeyReused);
 
-        op.MapGet("/payments/health", async (IOrderStore store, PaymentsConfiguration configuration, RefusedNotifications refused, IClock clock, CancellationToken ct) =>
+        op.MapGet("/payments/health", async (IOrderStore store, PaymentsConfiguration configuration, RefusedNotifications refused, ChallengeGate challenges, IClock clock, CancellationToken ct) =>
             {
                 var now = clock.UtcNow;
                 var s = configuration.Settings;
@@ -87,7 +106,7 @@ internal static class OperatorPaymentEndpoints
                     h.AwaitingPaymentOverdue, h.RefundsOutstanding, h.RefundsFailed, h.EventsLastDay, h.EventsLastDayByCode,
                     h.Workers.Select(w => new WorkerLease(w.Name, w.Holder, w.Until, w.LastCompletedAt)),
                     new ProviderInfo(s.ProviderName, configuration.Gateway.BaseAddress.ToString(), configuration.SandboxDefaults, configuration.ProviderNote),
-                    refused.ByCode));
+                    refused.ByCode, challenges.RefusedByReason));
             })
             .RequireAuthorization(AccessPolicies.Auditor)
             .WithSummary("Payments health: paid but not credited (must stay zero), orders by state, overdue orders, refunds outstanding or failed, events of the last day, workers, provider (auditor, issuer admin)")

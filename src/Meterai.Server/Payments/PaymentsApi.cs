@@ -77,11 +77,25 @@ public sealed record OrderPageResponse(IReadOnlyDictionary<string, long> Counts,
 
 public sealed record ProviderInfo(string Name, string BaseUrl, bool SandboxDefaults, string Note);
 
+/// <summary>Orders to recheck: <c>{"order_ids": ["MTR-…", …]}</c>, or <c>{"broken": true, "limit": 100}</c> for those the audit flags.</summary>
+public sealed record RecheckRequest(string[]? OrderIds, bool? Broken, int? Limit);
+
+/// <param name="Code">Null when the recheck ran (the provider answered and its answer was applied); else why it could not.</param>
+public sealed record RecheckItemResponse(string OrderId, string? Before, string? After, string? Code, string? Message)
+{
+    public static RecheckItemResponse From(RecheckOutcome o) => new(o.OrderId, o.Before?.ToWire(), o.After?.ToWire(), o.Error?.Code, o.Error?.Message);
+}
+
+/// <param name="StillBroken">With <c>broken</c>: the orders the audit flags after the pass (at most the limit); null for named orders.</param>
+public sealed record RecheckResponse(IEnumerable<RecheckItemResponse> Rechecked, IEnumerable<string>? StillBroken);
+
 public sealed record WorkerLease(string Name, string Holder, DateTimeOffset Until, DateTimeOffset? LastCompletedAt);
 
 /// <summary>The operator's payments health: <see cref="PaidButNotCredited"/> must stay zero.</summary>
 /// <param name="RefusedNotificationsOnThisNode">Notifications refused before their signature checked (forged, malformed), by code, since
 /// the answering node started: never written to the database, so counted per node.</param>
+/// <param name="ChallengesLimitedOnThisNode">Signed notifications answered "deferred" without a status API challenge because challenges of
+/// their order or sender were limited (<see cref="ChallengeGate"/>), by reason, since the answering node started.</param>
 public sealed record PaymentHealthResponse(
     string Status,
     long PaidButNotCredited,
@@ -93,12 +107,16 @@ public sealed record PaymentHealthResponse(
     IReadOnlyDictionary<string, long> EventsLastDayByCode,
     IEnumerable<WorkerLease> Workers,
     ProviderInfo Provider,
-    IReadOnlyDictionary<string, long> RefusedNotificationsOnThisNode);
+    IReadOnlyDictionary<string, long> RefusedNotificationsOnThisNode,
+    IReadOnlyDictionary<string, long> ChallengesLimitedOnThisNode);
 
 /// <summary>Wire names and the HTTP statuses of the payments codes (registered once with <see cref="ErrorStatus"/>).</summary>
 internal static class PaymentsApi
 {
     public static readonly string[] TokenCodes = Meterai.Core.Identity.IdentityErrors.TokenCodes;
+
+    /// <summary>A recheck request that names neither orders nor <c>broken</c> (or both, or too many).</summary>
+    public const string RecheckSelectionInvalid = "recheck_selection_invalid";
 
     public static string MethodName(PaymentMethod method) => method == PaymentMethod.Qris ? "qris" : "va";
 
@@ -115,7 +133,7 @@ internal static class PaymentsApi
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         ErrorStatus.Register(StatusCodes.Status400BadRequest, OrderErrors.QuantityInvalid, OrderErrors.MethodInvalid, OrderErrors.BankInvalid,
-            OrderErrors.IdempotencyKeyInvalid, PaymentErrors.MalformedNotification, "order_id_invalid", "state_invalid");
+            OrderErrors.IdempotencyKeyInvalid, PaymentErrors.MalformedNotification, "order_id_invalid", "state_invalid", RecheckSelectionInvalid);
         ErrorStatus.Register(StatusCodes.Status403Forbidden, PaymentErrors.SignatureInvalid);
         ErrorStatus.Register(StatusCodes.Status404NotFound, OrderErrors.OrderNotFound);
         // A reused Idempotency-Key with another body is 422 everywhere in the API (the stamps and distribution areas too).

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
+using Meterai.Payments.Gateway;
 
 namespace Meterai.Server.Payments;
 
@@ -33,6 +34,7 @@ public sealed record PaymentsConfiguration(
         };
 
         var reconciliation = section.GetSection("Reconciliation");
+        var challenges = section.GetSection("Challenges");
         var defaults = new PaymentSettings();
         var settings = defaults with
         {
@@ -49,6 +51,11 @@ public sealed record PaymentsConfiguration(
             ReconcileInterval = Seconds(reconciliation, "IntervalSeconds", defaults.ReconcileInterval.TotalSeconds),
             SettlementInterval = Seconds(reconciliation, "SettlementIntervalSeconds", defaults.SettlementInterval.TotalSeconds),
             ReconcileConcurrency = (int)Long(reconciliation, "Concurrency", defaults.ReconcileConcurrency, min: 1),
+            Challenges = new ChallengeLimits
+            {
+                PerOrderPerMinute = (int)Long(challenges, "PerOrderPerMinute", defaults.Challenges.PerOrderPerMinute, min: 1),
+                PerClientPerMinute = (int)Long(challenges, "PerClientPerMinute", defaults.Challenges.PerClientPerMinute, min: 1),
+            },
         };
         return new PaymentsConfiguration(gateway, sandbox, settings, reconciliation.GetValue("Enabled", true));
     }

@@ -2,6 +2,7 @@ using Meterai.Core.Common;
 using Meterai.Core.Ledger;
 using Meterai.Core.Orders;
 using Meterai.Core.Payments;
+using Meterai.Payments.Gateway;
 using Meterai.Server.Payments;
 using Meterai.Storage;
 
@@ -26,8 +27,10 @@ public static class PaymentsServices
         services.AddSingleton<IPaymentProvider>(sp => new GatewayPaymentProvider(sp.GetRequiredService<PaymentsHttp>().Client, configuration.Gateway));
         services.AddSingleton(sp => new OrderService(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<ILedgerStore>(),
             sp.GetRequiredService<IPriceList>(), sp.GetRequiredService<IPaymentProvider>(), configuration.Settings, sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => new ChallengeGate(configuration.Settings.Challenges, sp.GetRequiredService<IClock>()));
         services.AddSingleton(sp => new NotificationIntake(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<IPaymentProvider>(),
-            configuration.Settings, sp.GetRequiredService<IClock>()));
+            configuration.Settings, sp.GetRequiredService<ChallengeGate>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => new OrderRechecks(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<OrderService>(), configuration.Settings));
         services.AddSingleton(sp => new PaymentReconciler(sp.GetRequiredService<IOrderStore>(), sp.GetRequiredService<OrderService>(),
             sp.GetRequiredService<IPaymentProvider>(), configuration.Settings, sp.GetRequiredService<IClock>(), NodeName()));
         services.AddHostedService<ReconciliationService>();

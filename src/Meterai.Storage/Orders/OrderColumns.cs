@@ -7,7 +7,7 @@ internal static class OrderColumns
         "id, buyer_kind, buyer_id, channel_id, quantity, face_value, service_fee, total, method, bank, state, provider_status, idempotency_key, "
         + "stock_account_id, quota_account_id, credit_transfer_id, created_at, expires_at, updated_at, paid_at, settled_at, fulfilled_at, "
         + "expired_at, refunded_at, refunded_quantity, late_payment, credit_error, transaction_id, qr_string, va_number, charge_bank, pay_url, "
-        + "charge_expires_at, next_check_at, checks";
+        + "charge_expires_at, next_check_at, checks, recheck_at";
 
     /// <summary>The same columns qualified with a table alias (for UPDATE … FROM … RETURNING).</summary>
     public static string OrderAs(string alias) => string.Join(", ", Order.Split(", ").Select(c => alias + "." + c));

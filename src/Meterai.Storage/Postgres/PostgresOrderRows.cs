@@ -42,7 +42,8 @@ internal static class PostgresOrderRows
                 ? null
                 : new OrderCharge(transactionId, Text(r, 28), Text(r, 29), Text(r, 30), Text(r, 31) is { } u ? new Uri(u) : null, Time(r, 32)!.Value),
             Time(r, 33)!.Value,
-            r.GetInt32(34));
+            r.GetInt32(34),
+            Time(r, 35));
     }
 
     public static OrderRefund Refund(NpgsqlDataReader r)
@@ -92,7 +93,7 @@ internal static class PostgresOrderRows
         Id(o.CreditTransferId), Time(o.CreatedAt), Time(o.ExpiresAt), Time(o.UpdatedAt), Time(o.PaidAt), Time(o.SettledAt), Time(o.FulfilledAt),
         Time(o.ExpiredAt), Time(o.RefundedAt), Int(o.RefundedQuantity), Bool(o.LatePayment), Text(o.CreditError), Text(o.Charge?.TransactionId),
         Text(o.Charge?.QrString), Text(o.Charge?.VaNumber), Text(o.Charge?.Bank), Text(o.Charge?.PayUrl?.ToString()), Time(o.Charge?.ExpiresAt),
-        Time(o.NextCheckAt), Int(o.Checks),
+        Time(o.NextCheckAt), Int(o.Checks), Time(o.RecheckAt),
     ];
 
     /// <summary>The UPDATE that writes an order's mutable columns (and nothing else).</summary>

@@ -16,15 +16,26 @@ internal sealed partial class PostgresOrderStore
         // SKIP LOCKED: orders another node claimed, or that a notification is crediting right now, are left alone, and the
         // claim never waits, so it cannot join a lock cycle. The lease (next_check_at pushed ahead) keeps them claimed
         // after this statement commits, until this node reschedules them or dies and the lease runs out.
+        // Two kinds of due (each with its own partial index): open orders by next_check_at, rechecks of any order by recheck_at.
         ListAsync($"""
-            UPDATE orders o SET next_check_at = $2, checks = o.checks + 1
-            FROM (SELECT id FROM orders WHERE state IN (1, 2, 3) AND next_check_at <= $1 ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED) d
+            UPDATE orders o SET next_check_at = CASE WHEN o.state IN (1, 2, 3) THEN $2 ELSE o.next_check_at END,
+                                recheck_at = CASE WHEN o.recheck_at IS NULL THEN NULL ELSE $2 END,
+                                checks = o.checks + 1
+            FROM (SELECT id FROM orders
+                  WHERE (state IN (1, 2, 3) AND next_check_at <= $1) OR recheck_at <= $1
+                  ORDER BY LEAST(CASE WHEN state IN (1, 2, 3) THEN next_check_at END, recheck_at) LIMIT $3 FOR UPDATE SKIP LOCKED) d
             WHERE o.id = d.id
             RETURNING {OrderColumns.OrderAs("o")}
             """, [Time(now), Time(now + lease), Int(limit)], Order, cancellationToken);
 
     public Task RescheduleAsync(OrderId id, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default) =>
         ExecuteAsync("UPDATE orders SET next_check_at = $2 WHERE id = $1 AND state IN (1, 2, 3)", [Text(id.Value), Time(nextCheckAt)], cancellationToken);
+
+    public Task DeferToReconciliationAsync(OrderId id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("UPDATE orders SET recheck_at = $2 WHERE id = $1 AND (recheck_at IS NULL OR recheck_at > $2)", [Text(id.Value), Time(at)], cancellationToken);
+
+    public Task EndRecheckAsync(OrderId id, DateTimeOffset claimed, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("UPDATE orders SET recheck_at = $3 WHERE id = $1 AND recheck_at = $2", [Text(id.Value), Time(claimed), Time(next)], cancellationToken);
 
     public Task<IReadOnlyList<OrderRefund>> ClaimDueRefundsAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken = default) =>
         ListAsync($"""
@@ -140,11 +151,15 @@ internal sealed partial class PostgresOrderStore
         return new PaymentHealth(paidNotCredited, byState, overdue, outstanding, failed, events.Values.Sum(), events, leases);
     }
 
-    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Order>> ListForProviderCheckAsync(OrderId? after, int limit, bool includeFinal, CancellationToken cancellationToken = default) =>
+        ListAsync(OrderAuditQueries.ProviderCheckPage(includeFinal, "$1", "$2"), [Text(after?.Value ?? ""), Int(limit)], Order, cancellationToken);
+
+    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(int listed, CancellationToken cancellationToken = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        return await OrderAuditQueries.AuditAsync((sql, ct) => PostgresQueries.RowAsync(conn, tx, sql, ct), cancellationToken).ConfigureAwait(false);
+        return await OrderAuditQueries.AuditAsync((sql, ct) => PostgresQueries.RowAsync(conn, tx, sql, ct),
+            (sql, ct) => PostgresQueries.TextsAsync(conn, tx, sql, ct), listed, cancellationToken).ConfigureAwait(false);
     }
 
     private static InvalidOperationException MissingRefund(string id) => new($"refund {id} does not exist");

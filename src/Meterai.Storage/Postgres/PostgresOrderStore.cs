@@ -14,7 +14,7 @@ namespace Meterai.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresOrderStore(NpgsqlDataSource dataSource, PostgresLedgerStore ledger, IClock clock) : IOrderStore
 {
-    private static readonly string OrderPlaceholders = string.Join(", ", Enumerable.Range(1, 35).Select(i => "$" + i));
+    private static readonly string OrderPlaceholders = string.Join(", ", Enumerable.Range(1, 36).Select(i => "$" + i));
 
     public Task<Result<Order>> CreateAsync(NewOrder order, CancellationToken cancellationToken = default) =>
         PostgresRetry.RunAsync<Result<Order>>(async ct =>

@@ -14,4 +14,14 @@ internal static class PostgresQueries
         for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
         return row;
     }
+
+    /// <summary>The first column of every row of <paramref name="sql"/> as text.</summary>
+    public static async Task<IReadOnlyList<string>> TextsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var texts = new List<string>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) texts.Add(r.GetString(0));
+        return texts;
+    }
 }

@@ -41,7 +41,8 @@ internal static class SqliteOrderRows
                 ? null
                 : new OrderCharge(transactionId, Text(r, 28), Text(r, 29), Text(r, 30), Text(r, 31) is { } u ? new Uri(u) : null, Time(r, 32)!.Value),
             Time(r, 33)!.Value,
-            r.GetInt32(34));
+            r.GetInt32(34),
+            Time(r, 35));
     }
 
     public static OrderRefund Refund(SqliteDataReader r)
@@ -80,7 +81,7 @@ internal static class SqliteOrderRows
         Value(o.StockAccountId), Value(o.QuotaAccountId), Value(o.CreditTransferId), Value(o.CreatedAt), Value(o.ExpiresAt), Value(o.UpdatedAt),
         Value(o.PaidAt), Value(o.SettledAt), Value(o.FulfilledAt), Value(o.ExpiredAt), Value(o.RefundedAt), o.RefundedQuantity, o.LatePayment ? 1 : 0,
         Value(o.CreditError), Value(o.Charge?.TransactionId), Value(o.Charge?.QrString), Value(o.Charge?.VaNumber), Value(o.Charge?.Bank),
-        Value(o.Charge?.PayUrl?.ToString()), Value(o.Charge?.ExpiresAt), Value(o.NextCheckAt), o.Checks,
+        Value(o.Charge?.PayUrl?.ToString()), Value(o.Charge?.ExpiresAt), Value(o.NextCheckAt), o.Checks, Value(o.RecheckAt),
     ];
 
     /// <summary>An order's mutable columns: $p1 is the id, $p2.. the values in <see cref="Orders.OrderColumns.MutableAssignments"/> order.</summary>

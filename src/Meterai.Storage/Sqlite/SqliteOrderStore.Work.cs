@@ -11,14 +11,26 @@ internal sealed partial class SqliteOrderStore
 {
     // On SQLite the file's write lock is the claim: no other writer, in this process or another, runs meanwhile.
     public Task<IReadOnlyList<Order>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        // Two kinds of due (each with its own partial index), one claim: open orders by next_check_at, rechecks of any order by recheck_at.
         db.WriteAsync<IReadOnlyList<Order>>(async (conn, tx) => await ListAsync(conn, tx, $"""
-            UPDATE orders SET next_check_at = $p2, checks = checks + 1
-            WHERE id IN (SELECT id FROM orders WHERE state IN (1, 2, 3) AND next_check_at <= $p1 ORDER BY next_check_at LIMIT $p3)
+            UPDATE orders SET next_check_at = CASE WHEN state IN (1, 2, 3) THEN $p2 ELSE next_check_at END,
+                              recheck_at = CASE WHEN recheck_at IS NULL THEN NULL ELSE $p2 END,
+                              checks = checks + 1
+            WHERE id IN (SELECT id FROM (SELECT id, next_check_at AS due FROM orders WHERE state IN (1, 2, 3) AND next_check_at <= $p1
+                                         UNION ALL
+                                         SELECT id, recheck_at AS due FROM orders WHERE recheck_at <= $p1)
+                         ORDER BY due LIMIT $p3)
             RETURNING {OrderColumns.Order}
             """, [Value(now), Value(now + lease), limit], Order, cancellationToken).ConfigureAwait(false), cancellationToken);
 
     public Task RescheduleAsync(OrderId id, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default) =>
         WriteAsync("UPDATE orders SET next_check_at = $p2 WHERE id = $p1 AND state IN (1, 2, 3)", [id.Value, Value(nextCheckAt)], cancellationToken);
+
+    public Task DeferToReconciliationAsync(OrderId id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        WriteAsync("UPDATE orders SET recheck_at = $p2 WHERE id = $p1 AND (recheck_at IS NULL OR recheck_at > $p2)", [id.Value, Value(at)], cancellationToken);
+
+    public Task EndRecheckAsync(OrderId id, DateTimeOffset claimed, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
+        WriteAsync("UPDATE orders SET recheck_at = $p3 WHERE id = $p1 AND recheck_at = $p2", [id.Value, Value(claimed), Value(next)], cancellationToken);
 
     public Task<IReadOnlyList<OrderRefund>> ClaimDueRefundsAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken = default) =>
         db.WriteAsync<IReadOnlyList<OrderRefund>>(async (conn, tx) => await ListAsync(conn, tx, $"""
@@ -106,11 +118,15 @@ internal sealed partial class SqliteOrderStore
         return new PaymentHealth(paidNotCredited, byState, figures.Item1, figures.Item2, figures.Item3, events.Values.Sum(), events, leases);
     }
 
-    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Order>> ListForProviderCheckAsync(OrderId? after, int limit, bool includeFinal, CancellationToken cancellationToken = default) =>
+        ReadAsync(OrderAuditQueries.ProviderCheckPage(includeFinal, "$p1", "$p2"), [after?.Value ?? "", limit], Order, cancellationToken);
+
+    public async Task<IReadOnlyList<InvariantCheck>> AuditAsync(int listed, CancellationToken cancellationToken = default)
     {
         await using var conn = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = conn.BeginTransaction(deferred: true);
-        return await OrderAuditQueries.AuditAsync((sql, ct) => SqliteQueries.RowAsync(conn, tx, sql, ct), cancellationToken).ConfigureAwait(false);
+        return await OrderAuditQueries.AuditAsync((sql, ct) => SqliteQueries.RowAsync(conn, tx, sql, ct),
+            async (sql, ct) => await ListAsync(conn, tx, sql, [], r => r.GetString(0), ct).ConfigureAwait(false), listed, cancellationToken).ConfigureAwait(false);
     }
 
     private static InvalidOperationException MissingRefund(string id) => new($"refund {id} does not exist");

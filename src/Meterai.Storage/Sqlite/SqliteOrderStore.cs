@@ -14,7 +14,7 @@ namespace Meterai.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteOrderStore(SqliteConnections db, SqliteLedgerStore ledger, IClock clock) : IOrderStore
 {
-    private static readonly string OrderPlaceholders = string.Join(", ", Enumerable.Range(1, 35).Select(i => "$p" + i));
+    private static readonly string OrderPlaceholders = string.Join(", ", Enumerable.Range(1, 36).Select(i => "$p" + i));
 
     public Task<Result<Order>> CreateAsync(NewOrder order, CancellationToken cancellationToken = default) =>
         db.WriteAsync<Result<Order>>(async (conn, tx) =>

@@ -2,7 +2,7 @@ using Meterai.Core.Payments;
 using Meterai.PaySim.Faults;
 using Meterai.PaySim.Tests.Support;
 using Meterai.PaySim.Transactions;
-using Meterai.Server.Payments;
+using Meterai.Payments.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using Meterai.Core.Payments;
 using Meterai.PaySim.Client;
 using Meterai.PaySim.Faults;
-using Meterai.Server.Payments;
+using Meterai.Payments.Gateway;
 
 namespace Meterai.PaySim.Tests.Support;
 

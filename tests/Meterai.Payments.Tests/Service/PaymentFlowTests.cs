@@ -166,8 +166,8 @@ public sealed class PaymentFlowTests
         Assert.True((await h.Sim.PayAsync(order.Id.Value, Sales.Ct)).IsOk);
         // A payment at the same merchant for an order this service never placed.
         var stranger = "SHOP-" + Guid.NewGuid().ToString("N")[..10];
-        var provider = new Meterai.Server.Payments.GatewayPaymentProvider(new HttpClient(),
-            new Meterai.Server.Payments.GatewayProviderOptions(h.Sandbox.BaseAddress, PaymentsHarness.ServerKey));
+        var provider = new Meterai.Payments.Gateway.GatewayPaymentProvider(new HttpClient(),
+            new Meterai.Payments.Gateway.GatewayProviderOptions(h.Sandbox.BaseAddress, PaymentsHarness.ServerKey));
         Assert.True((await provider.ChargeAsync(new ChargeRequest(stranger, new Rupiah(5_000), PaymentMethod.Qris, TimeSpan.FromMinutes(5)), Sales.Ct)).IsOk);
         Assert.True((await h.Sim.PayAsync(stranger, Sales.Ct)).IsOk);
 

@@ -372,6 +372,84 @@ public abstract class OrderStoreContract(DatabaseBackend backend) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_deferred_recheck_makes_an_order_of_any_state_due_once_and_a_deferral_during_the_claim_is_kept()
+    {
+        await using var second = await backend.OpenAsync();
+        var now = DateTimeOffset.UtcNow;
+        var order = await PlaceAsync(_db, NewOrder(SystemClock.Instance) with { FirstCheckAt = now.AddHours(1) });
+        await Orders.ApplyAsync(Report(order, TransactionStatus.Settlement), Ct);
+        Assert.Null((await Orders.GetAsync(order.Id, Ct))!.RecheckAt);
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now.AddDays(1), 1000, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+
+        // A notification about the fulfilled order could not be confirmed: it is due, for one node at a time.
+        await Orders.DeferToReconciliationAsync(order.Id, now.AddSeconds(-1), Ct);
+        await Orders.DeferToReconciliationAsync(order.Id, now.AddSeconds(30), Ct); // a later deferral does not postpone it
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Run(() => (k % 2 == 0 ? _db.Orders : second.Orders).ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct))));
+        var claimed = Assert.Single(claims.SelectMany(c => c), o => o.Id == order.Id);
+        Assert.Equal(OrderState.Fulfilled, claimed.State);
+        Assert.True(claimed.RecheckAt > now.AddSeconds(50));
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+
+        // Another copy is deferred while the claim asks the provider: ending the claim keeps it.
+        await second.Orders.DeferToReconciliationAsync(order.Id, now, Ct);
+        await Orders.EndRecheckAsync(order.Id, claimed.RecheckAt!.Value, null, Ct);
+        var again = Assert.Single(await Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+
+        // The provider did not answer: due again later; then it answered: nothing is due.
+        await Orders.EndRecheckAsync(order.Id, again.RecheckAt!.Value, now.AddSeconds(10), Ct);
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now, 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+        var third = Assert.Single(await Orders.ClaimDueAsync(now.AddSeconds(11), 100, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+        await Orders.EndRecheckAsync(order.Id, third.RecheckAt!.Value, null, Ct);
+        Assert.Null((await Orders.GetAsync(order.Id, Ct))!.RecheckAt);
+        Assert.DoesNotContain(await Orders.ClaimDueAsync(now.AddDays(1), 1000, TimeSpan.FromMinutes(1), Ct), o => o.Id == order.Id);
+        Assert.Equal(OrderState.Fulfilled, (await Orders.GetAsync(order.Id, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task Pages_for_the_provider_comparison_leave_out_only_final_statuses_the_provider_confirmed()
+    {
+        // Its own database: the order broken on purpose would fail every other test's audit.
+        await using var own = backend.Provider == DatabaseProvider.Postgres ? (DatabaseBackend)new PostgresBackend() : new SqliteBackend();
+        await using var db = await own.OpenAsync();
+        await MintStockAsync(db.Ledger, 10);
+        var open = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+        var fulfilled = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+        await db.Orders.ApplyAsync(Report(fulfilled, TransactionStatus.Settlement), Ct);
+        var expired = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+        await db.Orders.ApplyAsync(Report(expired, TransactionStatus.Expire), Ct);
+        var refunded = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+        await db.Orders.ApplyAsync(Report(refunded, TransactionStatus.Settlement), Ct);
+        await db.Orders.ApplyAsync(Report(refunded, TransactionStatus.Refund), Ct);
+        // Refunded on a notification's word before issue 10: its final status is not confirmed, so the provider is asked.
+        var unconfirmed = await PlaceAsync(db, NewOrder(SystemClock.Instance));
+        await db.Orders.ApplyAsync(Report(unconfirmed, TransactionStatus.Settlement), Ct);
+        var now = own.Provider == DatabaseProvider.Postgres ? "now()" : "1";
+        Assert.Equal(1, await own.ExecuteRawAsync($"UPDATE orders SET state = 6, provider_status = 7, refunded_at = {now} WHERE id = '{unconfirmed.Id}'"));
+        var mine = new[] { open, fulfilled, expired, refunded, unconfirmed }.Select(o => o.Id).ToHashSet();
+
+        async Task<List<OrderId>> AllPagesAsync(bool includeFinal)
+        {
+            var seen = new List<OrderId>();
+            OrderId? after = null;
+            while (await db.Orders.ListForProviderCheckAsync(after, 2, includeFinal, Ct) is { Count: > 0 } page)
+            {
+                Assert.True(page.Count <= 2);
+                seen.AddRange(page.Select(o => o.Id));
+                after = page[^1].Id;
+            }
+
+            return seen;
+        }
+
+        var some = await AllPagesAsync(includeFinal: false);
+        Assert.Equal(some.Count, some.Distinct().Count());
+        Assert.Equal(some.Select(i => i.Value).Order(StringComparer.Ordinal), some.Select(i => i.Value));
+        Assert.Equal(new[] { open.Id, fulfilled.Id, unconfirmed.Id }.ToHashSet(), some.ToHashSet());
+        var every = await AllPagesAsync(includeFinal: true);
+        Assert.Equal(mine, every.ToHashSet());
+    }
+
+    [Fact]
     public async Task A_lease_is_held_by_one_node_until_it_runs_out()
     {
         var now = DateTimeOffset.UtcNow;

@@ -1,4 +1,4 @@
-namespace Meterai.Server.Payments;
+namespace Meterai.Payments.Gateway;
 
 /// <summary>Where the gateway is and how to talk to it.</summary>
 /// <param name="BaseAddress">The gateway's API root, e.g. http://127.0.0.1:5090/ for `meterai paysim`.</param>

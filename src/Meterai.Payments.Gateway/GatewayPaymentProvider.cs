@@ -5,9 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Meterai.Core.Common;
 using Meterai.Core.Payments;
-using static Meterai.Server.Payments.GatewayTransactionReader;
+using static Meterai.Payments.Gateway.GatewayTransactionReader;
 
-namespace Meterai.Server.Payments;
+namespace Meterai.Payments.Gateway;
 
 /// <summary>
 /// <see cref="IPaymentProvider"/> over HTTP against a gateway in the style of Indonesian QRIS / virtual-account

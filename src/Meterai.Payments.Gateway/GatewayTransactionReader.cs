@@ -2,7 +2,7 @@ using System.Text.Json;
 using Meterai.Core.Common;
 using Meterai.Core.Payments;
 
-namespace Meterai.Server.Payments;
+namespace Meterai.Payments.Gateway;
 
 /// <summary>
 /// Reads the gateway's transaction members (shared by the charge and status answers, docs/payments.md) strictly:
