@@ -40,7 +40,7 @@ public abstract class DeferredChallengeContract(DatabaseBackend backend)
         await h.Sim.EndOutageAsync(Sales.Ct);
         var refunded = await h.UntilAsync(order.Id, o => o.ProviderStatus == TransactionStatus.Refund, "told of the provider's refund by reconciliation");
         Assert.Equal(OrderState.Refunded, refunded.State);
-        Assert.Contains(await h.EventsAsync(order.Id), e => e.Event.Code == "refunded_at_provider");
+        await h.UntilEventAsync(order.Id, "refunded_at_provider");
         Assert.Contains(await h.Orders.InboxAsync(order.Id, Sales.Ct), i => i.Status == TransactionStatus.Refund && i.Source == ReportSource.Reconciliation && i.Confirmed);
         await Sales.AssertAuditHoldsAsync(h.Database);
     }

@@ -99,7 +99,7 @@ public sealed class PaymentFlowTests
         var done = await h.UntilAsync(order.Id, o => o.State == OrderState.Fulfilled, "fulfilled as a late payment");
         Assert.True(done.LatePayment);
         Assert.Equal(2, await h.QuotaAsync(done));
-        Assert.Contains(await h.EventsAsync(order.Id), e => e.Event.Code == "late_payment");
+        await h.UntilEventAsync(order.Id, "late_payment");
         await Sales.AssertAuditHoldsAsync(h.Database);
     }
 

@@ -230,6 +230,21 @@ public sealed class PaymentsHarness : IAsyncDisposable
 
     public async Task<IReadOnlyList<StoredPaymentEvent>> EventsAsync(OrderId id) => await Orders.EventsAsync(id.Value, 100, TestContext.Current.CancellationToken);
 
+    /// <summary>Waits (bounded) until the order's log holds an event with <paramref name="code"/>: the worker that moved
+    /// the order records the event in its own write just after, so a test that saw the state may not see it yet.</summary>
+    public async Task<StoredPaymentEvent> UntilEventAsync(OrderId id, string code)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var events = await EventsAsync(id);
+            var found = events.FirstOrDefault(e => e.Event.Code == code);
+            if (found is not null) return found;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"order {id} never logged {code}: {string.Join(", ", events.Select(e => e.Event.Code))}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     public async Task<long> QuotaAsync(Order order) => await Sales.BalanceAsync(Database.Ledger, order.QuotaAccountId);
 
     public async ValueTask DisposeAsync()
