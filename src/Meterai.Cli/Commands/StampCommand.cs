@@ -75,7 +75,7 @@ internal static class StampCommand
         {
             var geometry = PageInspector.Describe(source, page, password, options.Limits);
             if (!geometry.IsOk) return Fail(geometry.Error.Code, geometry.Error.Message);
-            rect = geometry.Value.BottomRight(140, 90, 24);
+            rect = geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
         }
         else if (!TryParseRect(rectText, out rect))
         {

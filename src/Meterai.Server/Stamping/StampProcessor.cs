@@ -273,7 +273,7 @@ public sealed class StampProcessor(
         {
             var geometry = PageInspector.Describe(input, p.Page, password);
             if (!geometry.IsOk) return geometry.Error;
-            rect = geometry.Value.BottomRight(140, 90, 24);
+            rect = geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
         }
         else
         {
