@@ -209,6 +209,13 @@ internal static class IncrementComposer
                 if (value is PdfStream { InFile: true } cut && doc.IsTruncatedStream(number)) value = RepairTruncatedStream(doc, cut, id);
                 objects.Add((id, value));
             }
+
+            // A number the file refers to without defining it is null to every reader; defined as null, no reader
+            // meets a reference to a number without an object (poppler rebuilds a classic table when it does).
+            foreach (var (number, generation) in recovery.DanglingReferences)
+            {
+                if (number < next && !written.Contains(number)) objects.Add((new ObjectId(number, generation), PdfNull.Instance));
+            }
         }
 
         // The signature dictionary goes last: everything before its /Contents is hashed once (the digest to sign and
@@ -345,6 +352,8 @@ internal static class IncrementComposer
     private static int NextObjectNumber(PdfDocument doc)
     {
         var max = doc.Xref.MaxObjectNumber;
+        // A repaired file's dangling references keep their numbers: a new object taking one would answer them.
+        if (doc.Recovery is { DanglingReferences.Count: > 0 } recovery) max = Math.Max(max, recovery.DanglingReferences.Keys.Max());
         if (!doc.IsRecovered && doc.Resolve(doc.Trailer["Size"]) is PdfInteger { Value: > 0 } size && size.Value <= doc.Limits.MaxObjectNumber)
         {
             return (int)Math.Max(size.Value, max + 1);
