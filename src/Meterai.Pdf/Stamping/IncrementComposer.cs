@@ -49,11 +49,12 @@ internal static class IncrementComposer
         var newPagesRoot = rebuilt is not null && pagesRootNumber is null;
         if (newPagesRoot) pagesRootNumber = Allocate();
 
-        // A form with /NeedAppearances true is left as it is. Its flag asks viewers to build appearances from field
-        // values; a signature field's appearance cannot be built from its value (ISO 32000-2 also deprecates the flag),
-        // so conforming viewers keep the widget's own /AP. Clearing the flag would hide the values of text fields that
-        // have no appearance of their own; adding a second annotation showing the stamp (as this engine once did, for
-        // older poppler, which redraws the widget blank) is a change pyHanko rejects and DocMDP P=2 does not permit.
+        // A form with /NeedAppearances true asks viewers to build appearances from field values; a signature field's
+        // cannot be built from its value, and Acrobat and older poppler then show the stamp blank. The flag is turned
+        // off when every other widget already has its own appearance (nothing the form shows depends on it; pyHanko
+        // lets a later revision change it), and left on otherwise: clearing it would hide text fields' values. A
+        // second annotation showing the stamp (as this engine once added, for older poppler) is no way out: pyHanko
+        // rejects it and DocMDP P=2 does not permit added annotations.
         var objects = new List<(ObjectId Id, PdfObject Value)>(12);
 
         // The page: its /Annots gains the widget (always written as a direct array on the rewritten page, so that an
@@ -86,8 +87,10 @@ internal static class IncrementComposer
         }
 
         var sigFlags = doc.Resolve(acroForm["SigFlags"]) is PdfInteger flags ? flags.Value : 0;
-        // Signing an empty field leaves /Fields as it is; the form is rewritten only if /SigFlags must change.
-        var formChanges = into is null || (sigFlags | 3) != sigFlags;
+        var clearNeedAppearances = FormAppearances.NeedAppearances(doc, acroForm) && FormAppearances.AllDrawn(doc, acroForm);
+        if (clearNeedAppearances) acroForm.Set("NeedAppearances", PdfBoolean.False);
+        // Signing an empty field leaves /Fields as it is; the form is rewritten only if /SigFlags or the flag change.
+        var formChanges = into is null || (sigFlags | 3) != sigFlags || clearNeedAppearances;
         if (into is null)
         {
             var fields = doc.Resolve(acroForm["Fields"]) is PdfArray f ? f.Clone() : new PdfArray(1);

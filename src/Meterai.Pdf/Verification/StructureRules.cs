@@ -70,9 +70,19 @@ internal sealed class StructureRules(PdfDocument signed, PdfDocument final, Obje
         var after = final.ResolveDictionary(final.ResolveDictionary(final.Trailer["Root"])?["AcroForm"]);
         if (after is null) return _form = Verdict.Refused("the form was removed");
         var allowed = FormDefaultsAllowed() ? FormKeysWithDefaults : FormKeys;
+        if (NeedAppearancesTurnedOffHarmlessly(before, after)) allowed = [.. allowed, "NeedAppearances"];
         if (compare.FirstDifferentKey(before, after, allowed) is { } key) return _form = Verdict.Refused($"the form's /{key} entry changed");
         return _form = Grows(signed.Resolve(before["Fields"]), final.Resolve(after["Fields"]), "field", NewField);
     }
+
+    /// <summary>
+    /// /NeedAppearances may go from true to false (or away) only when every non-signature widget of the signed form has
+    /// its own appearance (<see cref="FormAppearances"/>): viewers then show what the signed revision stored instead
+    /// of an appearance they build, and signature widgets stop being drawn blank. Turning it on, or off while some
+    /// field's value is shown only by a built appearance, is a change. pyHanko allows any change of the flag.
+    /// </summary>
+    private bool NeedAppearancesTurnedOffHarmlessly(PdfDictionary before, PdfDictionary after) =>
+        FormAppearances.NeedAppearances(signed, before) && !FormAppearances.NeedAppearances(final, after) && FormAppearances.AllDrawn(signed, before);
 
     /// <summary>
     /// /DR and /DA may change only while every field is a signature field: a text or choice field's value is drawn

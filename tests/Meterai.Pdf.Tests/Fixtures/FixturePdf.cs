@@ -26,6 +26,9 @@ internal sealed class FixturePdf
     /// <summary>An existing text field and AcroForm.</summary>
     public bool WithForm { get; init; }
 
+    /// <summary>More entries for the form field's dictionary (e.g. an /AP naming one of <see cref="ExtraObjects"/>).</summary>
+    public string FieldExtra { get; init; } = "";
+
     /// <summary>More entries for the catalog dictionary (e.g. /Perms, /AcroForm).</summary>
     public string CatalogExtra { get; init; } = "";
 
@@ -66,7 +69,7 @@ internal sealed class FixturePdf
             content.Add(text);
         }
 
-        if (WithForm) objects.Add($"<< /FT /Tx /T (name) /V (Ratna) /Type /Annot /Subtype /Widget /Rect [60 60 200 80] /P {firstPage} 0 R /F 4 >>");
+        if (WithForm) objects.Add($"<< /FT /Tx /T (name) /V (Ratna) /Type /Annot /Subtype /Widget /Rect [60 60 200 80] /P {firstPage} 0 R /F 4{FieldExtra} >>");
         foreach (var (number, body) in ExtraObjects.OrderBy(o => o.Number))
         {
             while (objects.Count < number - 1) objects.Add("null");

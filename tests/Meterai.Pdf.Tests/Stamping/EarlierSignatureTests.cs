@@ -30,6 +30,45 @@ public sealed class EarlierSignatureTests
         Assert.Equal(PdfBoolean.True, doc.Resolve(doc.ResolveDictionary(doc.ResolveDictionary(doc.Trailer["Root"])!["AcroForm"])!["NeedAppearances"]));
     }
 
+    /// <summary>
+    /// When every other field has an appearance of its own, the stamp turns /NeedAppearances off: pyHanko allows it, so
+    /// do we (nothing shown depended on the flag), and viewers that honour the flag no longer draw signatures blank —
+    /// poppler here shows the stamp.
+    /// </summary>
+    [Fact]
+    public void A_NeedAppearances_form_whose_fields_are_all_drawn_loses_the_flag_and_shows_the_stamp()
+    {
+        var input = PyHankoFiles.Sign(Fixtures.Fixtures.WithDrawnForm, Kind.Approval, "Pemohon", needAppearances: true);
+        var rect = new PdfRect(400, 60, 540, 150);
+        var (output, _) = Stamp(input, Request(input, rect: rect));
+        AssertSound(input, output, "need-appearances-drawn-stamped.pdf");
+        AssertEarlierStaysValid(output, "need-appearances-drawn-stamped-check.pdf", "Pemohon", "FORM_FILLING");
+        AssertOnlyTheWidgetWasAdded(input, output);
+        var doc = Open(output);
+        Assert.Equal(PdfBoolean.False, doc.Resolve(doc.ResolveDictionary(doc.ResolveDictionary(doc.Trailer["Root"])!["AcroForm"])!["NeedAppearances"]));
+
+        // Drawn by poppler: the stamp's rectangle is no longer blank (with the flag on, poppler 22 drew it empty).
+        var inked = InkedFraction(input, rect);
+        var stamped = InkedFraction(output, rect);
+        Assert.True(inked < 0.001, $"the page was not blank where the stamp goes: {inked}");
+        Assert.True(stamped > 0.05, $"the stamp is not drawn: {stamped} of its rectangle inked");
+    }
+
+    /// <summary>Turning the flag off where a field's value is shown only by a built appearance hides it: a change.</summary>
+    [Fact]
+    public void Turning_NeedAppearances_off_while_a_field_has_no_appearance_is_a_change()
+    {
+        var (stamped, _) = Stamp(NeedAppearancesForm.Value, Request(NeedAppearancesForm.Value));
+        var catalog = ((PdfReference)Open(stamped).Trailer["Root"]!).Id.Number;
+        var body = Meterai.Bench.TamperedPdf.LastBody(stamped, catalog);
+        Assert.Contains("/NeedAppearances true", body);
+        var update = Meterai.Bench.PdfUpdate.To(stamped);
+        update.Add(catalog, body.Replace("/NeedAppearances true", "/NeedAppearances false", StringComparison.Ordinal));
+        var report = Verify(update.Write());
+        Assert.All(report.Signatures, s => Assert.Equal(ModificationLevel.Changed, s.ChangesAfter));
+        Assert.Contains(report.Signatures[^1].ChangeNotes, n => n.Contains("NeedAppearances", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_file_with_an_approval_signature_keeps_it_valid_in_pyhanko_and_in_ours()
     {
@@ -170,6 +209,24 @@ public sealed class EarlierSignatureTests
     {
         var catalog = doc.ResolveDictionary(doc.Trailer["Root"])!;
         return SignatureFields.Find(doc, doc.ResolveDictionary(catalog["AcroForm"])).Single(f => f.Name == name);
+    }
+
+    /// <summary>The share of <paramref name="rect"/> on page 1 that poppler (pdftoppm, 72 dpi) draws darker than near-white.</summary>
+    private static double InkedFraction(byte[] pdf, PdfRect rect)
+    {
+        var path = Fixtures.Fixtures.Save($"ink-{Guid.NewGuid():N}.pdf", pdf);
+        var image = PageRaster.Render(path, 1, 72);
+        var (inked, total) = (0, 0);
+        for (var y = (int)(image.Height - rect.Y2); y < (int)(image.Height - rect.Y1); y++)
+        {
+            for (var x = (int)rect.X1; x < (int)rect.X2; x++)
+            {
+                total++;
+                if (image[x, y] < 200) inked++;
+            }
+        }
+
+        return (double)inked / total;
     }
 
     private static PdfDocument Open(byte[] pdf) => PdfDocument.Open(new MemoryByteSource(pdf), PdfLimits.Default, null);
