@@ -14,7 +14,8 @@ namespace Meterai.Pdf.Stamping;
 /// field added, the catalog when it must change, and for a repaired file the objects repair had to rewrite. Then the
 /// cross-reference section in the style of the file, and the trailer. In a certified document the stamp signs an
 /// empty signature field instead (<see cref="StampTarget.EmptyField"/>): only that field changes, page and form stay.
-/// Nothing else is ever added: an annotation beside the widget would be a change no DocMDP level below 3 permits.
+/// After an earlier signature nothing else is added: an annotation beside the widget would be a change pyHanko
+/// rejects and no DocMDP level below 3 permits.
 /// </summary>
 internal static class IncrementComposer
 {
@@ -50,11 +51,15 @@ internal static class IncrementComposer
         if (newPagesRoot) pagesRootNumber = Allocate();
 
         // A form with /NeedAppearances true asks viewers to build appearances from field values; a signature field's
-        // cannot be built from its value, and Acrobat and older poppler then show the stamp blank. The flag is turned
-        // off when every other widget already has its own appearance (nothing the form shows depends on it; pyHanko
-        // lets a later revision change it), and left on otherwise: clearing it would hide text fields' values. A
-        // second annotation showing the stamp (as this engine once added, for older poppler) is no way out: pyHanko
-        // rejects it and DocMDP P=2 does not permit added annotations.
+        // cannot be built from its value, and Acrobat and older poppler (Debian 12's) then show the stamp blank.
+        // - No earlier signature: the same drawing is also shown by a locked stamp annotation on the same rectangle
+        //   (not a widget, so never rebuilt), and the form stays as it is. Nothing signed can be invalidated by it.
+        // - After an earlier signature nothing but the widget may be added: an added annotation is a change pyHanko
+        //   rejects and DocMDP P=2 does not permit. The flag is then turned off when every other widget has its own
+        //   appearance (nothing shown depends on it; pyHanko lets a later revision change it), and left on otherwise,
+        //   since clearing it would hide text fields' values: such viewers may then draw the stamp blank.
+        var needAppearances = FormAppearances.NeedAppearances(doc, target.AcroForm);
+        var duplicateNumber = needAppearances && !target.HasEarlierSignature ? Allocate() : (int?)null;
         var objects = new List<(ObjectId Id, PdfObject Value)>(12);
 
         // The page: its /Annots gains the widget (always written as a direct array on the rewritten page, so that an
@@ -66,6 +71,7 @@ internal static class IncrementComposer
             {
                 var annots = doc.Resolve(pageDict["Annots"]) is PdfArray existing ? existing.Clone() : new PdfArray(1);
                 annots.Add(widgetRef);
+                if (duplicateNumber is { } dup) annots.Add(new PdfReference(dup, 0));
                 pageDict.Set("Annots", annots);
             }
 
@@ -87,7 +93,7 @@ internal static class IncrementComposer
         }
 
         var sigFlags = doc.Resolve(acroForm["SigFlags"]) is PdfInteger flags ? flags.Value : 0;
-        var clearNeedAppearances = FormAppearances.NeedAppearances(doc, acroForm) && FormAppearances.AllDrawn(doc, acroForm);
+        var clearNeedAppearances = needAppearances && target.HasEarlierSignature && FormAppearances.AllDrawn(doc, acroForm);
         if (clearNeedAppearances) acroForm.Set("NeedAppearances", PdfBoolean.False);
         // Signing an empty field leaves /Fields as it is; the form is rewritten only if /SigFlags or the flag change.
         var formChanges = into is null || (sigFlags | 3) != sigFlags || clearNeedAppearances;
@@ -170,6 +176,17 @@ internal static class IncrementComposer
                 .Set("P", page.Reference)
                 .Set("AP", appearanceEntry);
         objects.Add((widgetId, widget));
+        if (duplicateNumber is { } duplicate)
+        {
+            objects.Add((new ObjectId(duplicate, 0), new PdfDictionary(10)
+                .Set("Type", PdfName.Of("Annot"))
+                .Set("Subtype", PdfName.Of("Stamp"))
+                .Set("Rect", PdfArray.OfNumbers(placement.Rect.X1, placement.Rect.Y1, placement.Rect.X2, placement.Rect.Y2))
+                .Set("F", PdfInteger.Of(4 | 64 | 128 | 512)) // Print, ReadOnly, Locked, LockedContents
+                .Set("P", page.Reference)
+                .Set("Contents", PdfString.FromText(description.FieldName))
+                .Set("AP", new PdfDictionary().Set("N", new PdfReference(formNumber, 0)))));
+        }
 
 
         // The appearance: upright drawing in [0 0 w h], turned by /Matrix against the page's /Rotate.

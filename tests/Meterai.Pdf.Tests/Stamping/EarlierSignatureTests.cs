@@ -1,6 +1,7 @@
 using Meterai.Pdf.Objects;
 using Meterai.Pdf.Parsing;
 using Meterai.Pdf.Structure;
+using Meterai.Pdf.Tests.Fixtures;
 using Meterai.Pdf.Tests.Support;
 using Meterai.Pdf.Verification;
 using static Meterai.Pdf.Tests.Stamping.StampTestKit;
@@ -52,6 +53,24 @@ public sealed class EarlierSignatureTests
         var stamped = InkedFraction(output, rect);
         Assert.True(inked < 0.001, $"the page was not blank where the stamp goes: {inked}");
         Assert.True(stamped > 0.05, $"the stamp is not drawn: {stamped} of its rectangle inked");
+    }
+
+    /// <summary>
+    /// With no earlier signature there is nothing to keep valid: a /NeedAppearances form keeps its flag (its text field
+    /// has no appearance of its own) and the drawing is shown a second time by a locked stamp annotation, which viewers
+    /// never rebuild — poppler here draws the stamp, where it draws the signature widget blank.
+    /// </summary>
+    [Fact]
+    public void An_unsigned_NeedAppearances_form_shows_the_stamp_through_a_locked_stamp_annotation()
+    {
+        var input = new FixturePdf { WithForm = true, FormExtra = " /NeedAppearances true" }.Build();
+        var rect = new PdfRect(400, 60, 540, 150);
+        var (output, _) = Stamp(input, Request(input, rect: rect));
+        AssertSound(input, output, "need-appearances-unsigned-stamped.pdf");
+        var added = Annotations(Open(output), null).Except(Annotations(Open(input), null)).Select(a => a.Subtype).Order().ToList();
+        Assert.Equal(["Stamp", "Widget"], added);
+        Assert.True(InkedFraction(output, rect) > 0.05, "the stamp is not drawn");
+        Assert.Equal(ModificationLevel.None, Verify(output).Signatures.Single().ChangesAfter);
     }
 
     /// <summary>Turning the flag off where a field's value is shown only by a built appearance hides it: a change.</summary>
