@@ -120,8 +120,9 @@ public sealed class EarlierSignatureTests
     public void A_certified_file_is_stamped_into_its_empty_signature_field_and_the_certification_stays_valid(Kind kind)
     {
         var input = PyHankoFiles.Sign(Fixtures.Fixtures.Plain, kind, "Penulis", emptyField: "Meterai");
-        var (output, _) = Stamp(input, Request(input));
+        var (output, outcome) = Stamp(input, Request(input));
         AssertSound(input, output, $"certified-{kind}-stamped.pdf");
+        Assert.Equal(("Meterai", new PdfRect(330, 60, 470, 200)), (outcome.FieldName, outcome.Rectangle));
         AssertEarlierStaysValid(output, $"certified-{kind}-stamped-check.pdf", "Penulis", "FORM_FILLING");
 
         // The stamp is the empty field's value now, shown at the field's own rectangle; nothing was added to the page.
