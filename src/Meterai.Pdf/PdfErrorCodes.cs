@@ -27,6 +27,13 @@ public static class PdfErrorCodes
     /// <summary>The document is certified (DocMDP) with "no changes allowed".</summary>
     public const string CertifiedNoChanges = "certified_no_changes";
 
+    /// <summary>
+    /// The document is certified (DocMDP P=2 or P=3) and has no empty signature field on the page for the stamp: a new
+    /// visible signature field after a certification is refused by pyHanko's default rules (ISO 32000 allows signing at
+    /// P=2 and P=3, Acrobat accepts it), so the earlier certification would not stay valid in every validator.
+    /// </summary>
+    public const string CertifiedNoEmptyField = "certified_no_empty_field";
+
     /// <summary>An earlier signature locks the document against changes (FieldMDP lock with P=1).</summary>
     public const string FieldLocked = "field_locked";
 

@@ -32,6 +32,7 @@ internal sealed partial class PdfDocument
         var flaws = new Dictionary<int, string>();
         var trailers = new List<(long Position, PdfDictionary Dict, XrefSectionKind Kind)>();
         var objectStreams = new List<(int Number, long Offset)>();
+        var referenced = new Dictionary<int, int>();
         long skipUntil = 0;
         for (var k = 0; k < headers.Count; k++)
         {
@@ -69,6 +70,7 @@ internal sealed partial class PdfDocument
 
             var dict = value switch { PdfDictionary d => d, PdfStream s => s.Dictionary, _ => null };
             kinds[h.Number] = Classify(dict, info);
+            CollectReferences(value, referenced, 0);
             if (value is PdfStream { Dictionary: var sd })
             {
                 if (sd["Type"] is PdfName { Value: "XRef" }) trailers.Add((h.Offset, sd, XrefSectionKind.Stream));
@@ -129,7 +131,9 @@ internal sealed partial class PdfDocument
                 flaws.Remove(member);
                 try
                 {
-                    kinds[member] = Classify(content.ParseAt(i) as PdfDictionary, info);
+                    var memberValue = content.ParseAt(i);
+                    kinds[member] = Classify(memberValue as PdfDictionary, info);
+                    CollectReferences(memberValue, referenced, 0);
                 }
                 catch (PdfFormatException)
                 {
@@ -149,8 +153,37 @@ internal sealed partial class PdfDocument
             else if (kinds.GetValueOrDefault(number) == "Catalog") info.Catalogs.Add(number);
         }
 
+        foreach (var (number, generation) in referenced)
+        {
+            if (number <= 0 || final.TryGet(number, out var e) && e.Type != XrefEntryType.Free) continue;
+            if (info.DanglingReferences.Count >= RecoveryInfo.MaxDanglingReferences) break;
+            info.DanglingReferences[number] = generation;
+        }
+
         doc.FixRoot(info);
         return doc;
+    }
+
+    /// <summary>Every object number <paramref name="value"/> refers to (the generation of its first reference).</summary>
+    private static void CollectReferences(PdfObject value, Dictionary<int, int> referenced, int depth)
+    {
+        // The parser already bounds nesting; the walk follows it and stops at the same depth.
+        if (depth > 64) return;
+        switch (value)
+        {
+            case PdfReference r:
+                referenced.TryAdd(r.Id.Number, r.Id.Generation);
+                break;
+            case PdfArray a:
+                foreach (var item in a) CollectReferences(item, referenced, depth + 1);
+                break;
+            case PdfDictionary d:
+                foreach (var (_, item) in d.Entries) CollectReferences(item, referenced, depth + 1);
+                break;
+            case PdfStream s:
+                CollectReferences(s.Dictionary, referenced, depth + 1);
+                break;
+        }
     }
 
     private static string? Classify(PdfDictionary? dict, RecoveryInfo info)

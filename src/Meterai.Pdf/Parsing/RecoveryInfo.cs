@@ -20,4 +20,13 @@ internal sealed class RecoveryInfo
 
     /// <summary>How many object numbers were defined more than once (the last definition wins).</summary>
     public int DuplicateDefinitions { get; set; }
+
+    /// <summary>
+    /// Numbers that recovered objects refer to but nothing defines (number → generation of the first reference), at
+    /// most <see cref="MaxDanglingReferences"/>. A reader resolves them to null; the repair defines them as null,
+    /// because poppler rebuilds a classic table whenever a reference lands on a number without an object.
+    /// </summary>
+    public SortedDictionary<int, int> DanglingReferences { get; } = [];
+
+    public const int MaxDanglingReferences = 100_000;
 }

@@ -12,7 +12,10 @@ namespace Meterai.Pdf.Stamping;
 /// Builds the one incremental update a stamp adds: the signature dictionary, the signature field merged with its
 /// widget, the appearance Form XObject and its font, the page with the widget added to /Annots, the form with the
 /// field added, the catalog when it must change, and for a repaired file the objects repair had to rewrite. Then the
-/// cross-reference section in the style of the file, and the trailer.
+/// cross-reference section in the style of the file, and the trailer. In a certified document the stamp signs an
+/// empty signature field instead (<see cref="StampTarget.EmptyField"/>): only that field changes, page and form stay.
+/// After an earlier signature nothing else is added: an annotation beside the widget would be a change pyHanko
+/// rejects and no DocMDP level below 3 permits.
 /// </summary>
 internal static class IncrementComposer
 {
@@ -33,36 +36,48 @@ internal static class IncrementComposer
         int Allocate() => next++;
 
         var sigNumber = Allocate();
-        var widgetNumber = Allocate();
+        var into = target.EmptyField;
+        var widgetId = into?.FieldReference is PdfReference existingField ? existingField.Id : new ObjectId(Allocate(), 0);
         var formNumber = Allocate();
         var fontNumber = Allocate();
         var descriptorNumber = Allocate();
         var programNumber = Allocate();
         var sigRef = new PdfReference(sigNumber, 0);
-        var widgetRef = new PdfReference(widgetNumber, 0);
+        var widgetRef = new PdfReference(widgetId);
 
         int? newAcroFormNumber = null;
         int? pagesRootNumber = rebuilt?.ExistingNumber;
         var newPagesRoot = rebuilt is not null && pagesRootNumber is null;
         if (newPagesRoot) pagesRootNumber = Allocate();
 
-        // A form asking viewers to regenerate field appearances (/NeedAppearances true) makes older poppler (Debian 12's
-        // pdftoppm, Evince, Okular) replace a signature widget's appearance by an empty one. The same drawing is then
-        // also shown by a locked, read-only stamp annotation on the same rectangle; viewers that honour the widget draw
-        // the same form twice, in the same place. Turning /NeedAppearances off instead would hide other fields' values.
-        var duplicateNumber = doc.Resolve(target.AcroForm?["NeedAppearances"]) is PdfBoolean { Value: true } ? Allocate() : (int?)null;
-
+        // A form with /NeedAppearances true asks viewers to build appearances from field values; a signature field's
+        // cannot be built from its value, and Acrobat and older poppler (Debian 12's) then show the stamp blank.
+        // - No earlier signature: the same drawing is also shown by a locked stamp annotation on the same rectangle
+        //   (not a widget, so never rebuilt), and the form stays as it is. Nothing signed can be invalidated by it.
+        // - After an earlier signature nothing but the widget may be added: an added annotation is a change pyHanko
+        //   rejects and DocMDP P=2 does not permit. The flag is then turned off when every other widget has its own
+        //   appearance (nothing shown depends on it; pyHanko lets a later revision change it), and left on otherwise,
+        //   since clearing it would hide text fields' values: such viewers may then draw the stamp blank.
+        var needAppearances = FormAppearances.NeedAppearances(doc, target.AcroForm);
+        var duplicateNumber = needAppearances && !target.HasEarlierSignature ? Allocate() : (int?)null;
         var objects = new List<(ObjectId Id, PdfObject Value)>(12);
 
         // The page: its /Annots gains the widget (always written as a direct array on the rewritten page, so that an
-        // /Annots array shared with other pages is never changed under them).
-        var pageDict = page.Dictionary.Clone();
-        var annots = doc.Resolve(pageDict["Annots"]) is PdfArray existing ? existing.Clone() : new PdfArray(1);
-        annots.Add(widgetRef);
-        if (duplicateNumber is { } dup) annots.Add(new PdfReference(dup, 0));
-        pageDict.Set("Annots", annots);
-        if (newPagesRoot) pageDict.Set("Parent", new PdfReference(pagesRootNumber!.Value, 0));
-        objects.Add((page.Reference.Id, pageDict));
+        // /Annots array shared with other pages is never changed under them). A signed empty field is there already.
+        if (into is null || newPagesRoot)
+        {
+            var pageDict = page.Dictionary.Clone();
+            if (into is null)
+            {
+                var annots = doc.Resolve(pageDict["Annots"]) is PdfArray existing ? existing.Clone() : new PdfArray(1);
+                annots.Add(widgetRef);
+                if (duplicateNumber is { } dup) annots.Add(new PdfReference(dup, 0));
+                pageDict.Set("Annots", annots);
+            }
+
+            if (newPagesRoot) pageDict.Set("Parent", new PdfReference(pagesRootNumber!.Value, 0));
+            objects.Add((page.Reference.Id, pageDict));
+        }
 
         // The form: the field joins /Fields; /SigFlags 3 = SignaturesExist | AppendOnly (§12.7.2, table 225).
         PdfDictionary? newCatalog = null;
@@ -77,13 +92,25 @@ internal static class IncrementComposer
             acroForm = target.AcroForm.Clone();
         }
 
-        var fields = doc.Resolve(acroForm["Fields"]) is PdfArray f ? f.Clone() : new PdfArray(1);
-        fields.Add(widgetRef);
-        acroForm.Set("Fields", fields);
         var sigFlags = doc.Resolve(acroForm["SigFlags"]) is PdfInteger flags ? flags.Value : 0;
+        var clearNeedAppearances = needAppearances && target.HasEarlierSignature && FormAppearances.AllDrawn(doc, acroForm);
+        if (clearNeedAppearances) acroForm.Set("NeedAppearances", PdfBoolean.False);
+        // Signing an empty field leaves /Fields as it is; the form is rewritten only if /SigFlags or the flag change.
+        var formChanges = into is null || (sigFlags | 3) != sigFlags || clearNeedAppearances;
+        if (into is null)
+        {
+            var fields = doc.Resolve(acroForm["Fields"]) is PdfArray f ? f.Clone() : new PdfArray(1);
+            fields.Add(widgetRef);
+            acroForm.Set("Fields", fields);
+        }
+
         acroForm.Set("SigFlags", PdfInteger.Of(sigFlags | 3));
 
-        if (newAcroFormNumber is { } afNumber)
+        if (!formChanges)
+        {
+            // the form stays as the certification signed it
+        }
+        else if (newAcroFormNumber is { } afNumber)
         {
             objects.Add((new ObjectId(afNumber, 0), acroForm));
             newCatalog = target.Catalog.Clone();
@@ -132,25 +159,29 @@ internal static class IncrementComposer
             }
         }
 
-        // The signature field and its widget, merged in one dictionary (§12.7.4.1), printed, never hidden.
+        // The signature field and its widget, merged in one dictionary (§12.7.4.1), printed, never hidden. An empty
+        // field being signed keeps every entry but its value, appearance and flags (the keys signing may change).
         var placement = target.Placement;
-        var widget = new PdfDictionary(12)
-            .Set("Type", PdfName.Of("Annot"))
-            .Set("Subtype", PdfName.Of("Widget"))
-            .Set("FT", PdfName.Of("Sig"))
-            .Set("T", PdfString.FromText(description.FieldName))
-            .Set("V", sigRef)
-            .Set("F", PdfInteger.Of(4))
-            .Set("Rect", PdfArray.OfNumbers(placement.Rect.X1, placement.Rect.Y1, placement.Rect.X2, placement.Rect.Y2))
-            .Set("P", page.Reference)
-            .Set("AP", new PdfDictionary().Set("N", new PdfReference(formNumber, 0)));
-        objects.Add((new ObjectId(widgetNumber, 0), widget));
+        var appearanceEntry = new PdfDictionary().Set("N", new PdfReference(formNumber, 0));
+        var widget = into is not null
+            ? into.Field.Clone().Set("V", sigRef).Set("F", PdfInteger.Of(4)).Set("AP", appearanceEntry)
+            : new PdfDictionary(12)
+                .Set("Type", PdfName.Of("Annot"))
+                .Set("Subtype", PdfName.Of("Widget"))
+                .Set("FT", PdfName.Of("Sig"))
+                .Set("T", PdfString.FromText(description.FieldName))
+                .Set("V", sigRef)
+                .Set("F", PdfInteger.Of(4))
+                .Set("Rect", PdfArray.OfNumbers(placement.Rect.X1, placement.Rect.Y1, placement.Rect.X2, placement.Rect.Y2))
+                .Set("P", page.Reference)
+                .Set("AP", appearanceEntry);
+        objects.Add((widgetId, widget));
         if (duplicateNumber is { } duplicate)
         {
             objects.Add((new ObjectId(duplicate, 0), new PdfDictionary(10)
                 .Set("Type", PdfName.Of("Annot"))
                 .Set("Subtype", PdfName.Of("Stamp"))
-                .Set("Rect", widget["Rect"]!)
+                .Set("Rect", PdfArray.OfNumbers(placement.Rect.X1, placement.Rect.Y1, placement.Rect.X2, placement.Rect.Y2))
                 .Set("F", PdfInteger.Of(4 | 64 | 128 | 512)) // Print, ReadOnly, Locked, LockedContents
                 .Set("P", page.Reference)
                 .Set("Contents", PdfString.FromText(description.FieldName))
@@ -208,6 +239,13 @@ internal static class IncrementComposer
                 var id = new ObjectId(number, doc.GenerationOf(number));
                 if (value is PdfStream { InFile: true } cut && doc.IsTruncatedStream(number)) value = RepairTruncatedStream(doc, cut, id);
                 objects.Add((id, value));
+            }
+
+            // A number the file refers to without defining it is null to every reader; defined as null, no reader
+            // meets a reference to a number without an object (poppler rebuilds a classic table when it does).
+            foreach (var (number, generation) in recovery.DanglingReferences)
+            {
+                if (number < next && !written.Contains(number)) objects.Add((new ObjectId(number, generation), PdfNull.Instance));
             }
         }
 
@@ -345,6 +383,8 @@ internal static class IncrementComposer
     private static int NextObjectNumber(PdfDocument doc)
     {
         var max = doc.Xref.MaxObjectNumber;
+        // A repaired file's dangling references keep their numbers: a new object taking one would answer them.
+        if (doc.Recovery is { DanglingReferences.Count: > 0 } recovery) max = Math.Max(max, recovery.DanglingReferences.Keys.Max());
         if (!doc.IsRecovered && doc.Resolve(doc.Trailer["Size"]) is PdfInteger { Value: > 0 } size && size.Value <= doc.Limits.MaxObjectNumber)
         {
             return (int)Math.Max(size.Value, max + 1);

@@ -28,6 +28,12 @@ internal sealed class PreparedIncrement : IDisposable
 
     public bool Repaired { get; }
 
+    /// <summary>The signature field the stamp fills (its own new one, or a certified document's empty field).</summary>
+    public string? FieldName { get; init; }
+
+    /// <summary>Where the stamp landed: the requested rectangle, or the rectangle of the empty field it signed.</summary>
+    public Structure.PdfRect Rectangle { get; init; }
+
     public bool Completed { get; private set; }
 
     /// <summary>Writes <paramref name="cms"/> into the /Contents slot, appends the increment to <paramref name="output"/>, and returns SHA-256 of the whole output.</summary>

@@ -43,6 +43,9 @@ public sealed class PreparedStamp : IDisposable
 
     public string FieldName { get; }
 
+    /// <summary>Where the stamp lands: the requested rectangle, or a certified document's empty signature field's.</summary>
+    public Structure.PdfRect Rectangle => Increment.Rectangle;
+
     internal PreparedIncrement Increment { get; }
 
     internal CadesSignature Profile { get; }

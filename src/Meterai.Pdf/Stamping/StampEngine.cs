@@ -82,7 +82,7 @@ public sealed class StampEngine
                 capacity,
                 _fonts);
             var prepared = signer.Prepare(increment.DocumentDigest);
-            return new PreparedStamp(serial, increment, signer, prepared, fieldName);
+            return new PreparedStamp(serial, increment, signer, prepared, increment.FieldName ?? fieldName);
         }
         catch (PdfFormatException e)
         {
@@ -171,7 +171,7 @@ public sealed class StampEngine
                 prepared.Repaired,
                 prepared.Certified,
                 token is not null,
-                prepared.ByteRange);
+                prepared.ByteRange) { Rectangle = prepared.Rectangle };
         }
         catch (PdfFormatException e)
         {

@@ -17,6 +17,9 @@ public sealed record StampOutcome(
     bool Timestamped,
     IReadOnlyList<long> ByteRange)
 {
+    /// <summary>Where the stamp landed: the requested rectangle, or the rectangle of the certified document's empty signature field it signed.</summary>
+    public Structure.PdfRect Rectangle { get; init; }
+
     /// <summary><see cref="Sha256"/> as lower-case hex.</summary>
     public string Sha256Hex => Convert.ToHexStringLower(Sha256);
 }

@@ -43,7 +43,11 @@ internal static class StampPipeline
             var outputHash = hash.Clone();
             hash.AppendData(composed.Bytes[(composed.ContentsOffset + composed.ContentsLength)..]);
             var documentDigest = hash.GetHashAndReset();
-            return new PreparedIncrement(composed, documentDigest, outputHash, target.Page.PageCount, target.Document.IsRecovered);
+            return new PreparedIncrement(composed, documentDigest, outputHash, target.Page.PageCount, target.Document.IsRecovered)
+            {
+                FieldName = target.EmptyField?.Name,
+                Rectangle = target.Placement.Rect,
+            };
         }
         catch
         {

@@ -16,6 +16,12 @@ internal sealed record StampTarget(
     Placement Placement)
 {
     public bool HasEarlierSignature => SignatureFields.Any(f => f.IsSigned);
+
+    /// <summary>
+    /// The empty signature field of the document the stamp signs (its widget shows the stamp, at its own /Rect), or
+    /// null when the stamp adds a field of its own. Set for certified documents only (<see cref="EmptySignatureFields"/>).
+    /// </summary>
+    public SignatureField? EmptyField { get; init; }
 }
 
 /// <summary>
@@ -102,7 +108,19 @@ internal static class StampAnalyzer
         }
 
         var page = PageTree.Locate(doc, catalog, request.Page);
-        var placement = Placement.For(request.Rectangle, page);
-        return new StampTarget(doc, catalogRef, catalog, acroFormEntry, acroForm, signatures, page, placement);
+        var certification = ModificationRules.CertificationLevel(doc, catalog, signatures);
+        if (certification is null)
+        {
+            return new StampTarget(doc, catalogRef, catalog, acroFormEntry, acroForm, signatures, page, Placement.For(request.Rectangle, page));
+        }
+
+        // Certified (P=2 or P=3; P=1 was refused above): the stamp fills an empty signature field, the one change every
+        // validator accepts after a certification (pyHanko rates a new visible field after it "not permitted").
+        var empty = EmptySignatureFields.OnPage(doc, signatures, page)
+            ?? throw new PdfFormatException(
+                PdfErrorCodes.CertifiedNoEmptyField,
+                $"the document is certified by its author (DocMDP P={certification}) and page {request.Page} has no empty signature field: " +
+                "a stamp in a new field would make validators that follow pyHanko's rules reject the certification, so it is not stamped");
+        return new StampTarget(doc, catalogRef, catalog, acroFormEntry, acroForm, signatures, page, Placement.For(empty.Rect, page)) { EmptyField = empty.Field };
     }
 }

@@ -79,6 +79,7 @@ public static class PdfVerifier
         // Oldest first: the order in which they were applied.
         reports.Sort((a, b) => a.RevisionEnd.CompareTo(b.RevisionEnd));
         LaterSignatureCoverage.Apply(reports);
+        DocMdpRules.Apply(reports);
         return new VerificationReport(doc.Length, doc.IsRecovered, reports);
     }
 

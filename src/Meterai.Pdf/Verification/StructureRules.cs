@@ -70,9 +70,19 @@ internal sealed class StructureRules(PdfDocument signed, PdfDocument final, Obje
         var after = final.ResolveDictionary(final.ResolveDictionary(final.Trailer["Root"])?["AcroForm"]);
         if (after is null) return _form = Verdict.Refused("the form was removed");
         var allowed = FormDefaultsAllowed() ? FormKeysWithDefaults : FormKeys;
+        if (NeedAppearancesTurnedOffHarmlessly(before, after)) allowed = [.. allowed, "NeedAppearances"];
         if (compare.FirstDifferentKey(before, after, allowed) is { } key) return _form = Verdict.Refused($"the form's /{key} entry changed");
         return _form = Grows(signed.Resolve(before["Fields"]), final.Resolve(after["Fields"]), "field", NewField);
     }
+
+    /// <summary>
+    /// /NeedAppearances may go from true to false (or away) only when every non-signature widget of the signed form has
+    /// its own appearance (<see cref="FormAppearances"/>): viewers then show what the signed revision stored instead
+    /// of an appearance they build, and signature widgets stop being drawn blank. Turning it on, or off while some
+    /// field's value is shown only by a built appearance, is a change. pyHanko allows any change of the flag.
+    /// </summary>
+    private bool NeedAppearancesTurnedOffHarmlessly(PdfDictionary before, PdfDictionary after) =>
+        FormAppearances.NeedAppearances(signed, before) && !FormAppearances.NeedAppearances(final, after) && FormAppearances.AllDrawn(signed, before);
 
     /// <summary>
     /// /DR and /DA may change only while every field is a signature field: a text or choice field's value is drawn
@@ -163,8 +173,7 @@ internal sealed class StructureRules(PdfDocument signed, PdfDocument final, Obje
 
         if (remaining.Count > 0) return Verdict.Refused($"{remaining.Count} {what}(s) of the signed revision were removed");
         var admitted = new Dictionary<int, int>();
-        // Signature widgets first: a copy of a widget's appearance is admitted through the widget it copies.
-        foreach (var item in added.OrderBy(i => IsAppearanceCopyCandidate(i) ? 1 : 0))
+        foreach (var item in added)
         {
             if (admit(item, newItems, admitted) is { } problem) return Verdict.Refused(problem);
         }
@@ -186,12 +195,9 @@ internal sealed class StructureRules(PdfDocument signed, PdfDocument final, Obje
         var n = r.Id.Number;
         if (final.ResolveDictionary(r) is not { } annot) return $"annotation {n} added to the page is not a dictionary";
         var subtype = (final.Resolve(annot["Subtype"]) as PdfName)?.Value;
-        if (subtype == "Stamp" && AppearanceCopyOf(annot, siblings, admitted) is { } owner)
-        {
-            admitted[n] = owner;
-            return null;
-        }
-
+        // Any other annotation is a change, a stamp annotation showing a signature's appearance too (this engine once
+        // added one beside its widget in /NeedAppearances forms): ISO 32000 permits added annotations only at DocMDP
+        // P=3, and pyHanko's analysis rejects them after any signature.
         if (subtype != "Widget") return $"annotation {n} (/{subtype}) added to the page is not a signature widget";
         if (SignatureFieldOf(annot, n) is not { } field) return $"widget {n} added to the page is not a new signature field";
         if (IsVisible(annot))
@@ -203,24 +209,6 @@ internal sealed class StructureRules(PdfDocument signed, PdfDocument final, Obje
         admitted[n] = field;
         return null;
     }
-
-    /// <summary>
-    /// The stamp annotation our engine adds beside a signature widget in forms with /NeedAppearances (older viewers
-    /// redraw the widget blank): same appearance stream, same rectangle, as a new signature widget on the same page.
-    /// </summary>
-    private int? AppearanceCopyOf(PdfDictionary annot, PdfArray siblings, Dictionary<int, int> admitted)
-    {
-        if (final.ResolveDictionary(annot["AP"])?["N"] is not PdfReference drawing || annot["Rect"] is not { } rect) return null;
-        foreach (var sibling in siblings)
-        {
-            if (sibling is not PdfReference s || !admitted.TryGetValue(s.Id.Number, out var owner) || final.ResolveDictionary(s) is not { } widget) continue;
-            if (final.ResolveDictionary(widget["AP"])?["N"] is PdfReference n && n.Id == drawing.Id && widget["Rect"] is { } r && compare.Same(final.Resolve(r), final.Resolve(rect))) return owner;
-        }
-
-        return null;
-    }
-
-    private bool IsAppearanceCopyCandidate(PdfObject item) => final.ResolveDictionary(item) is { } d && (final.Resolve(d["Subtype"]) as PdfName)?.Value == "Stamp";
 
     /// <summary>
     /// The new terminal signature field a widget belongs to (itself, or the nearest parent with a name); null unless it

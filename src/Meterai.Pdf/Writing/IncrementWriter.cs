@@ -60,25 +60,69 @@ internal sealed class IncrementWriter : IDisposable
     }
 
     /// <summary>
+    /// Most free entries a repaired file's section lists for numbers nothing defines (20 bytes each in a table: 20 MB).
+    /// Past it (a damaged file naming object 8,000,000 beside a few hundred others) the unused numbers are left out,
+    /// as subsections may skip them, rather than making the section hundreds of megabytes long.
+    /// </summary>
+    public const int MaxFreeEntries = 1_000_000;
+
+    /// <summary>
     /// Writes the section of a repaired file: every object that exists — the increment's own where it rewrote them,
-    /// the recovered positions of all others — and no /Prev. Numbers nothing defines are left out (subsections may
-    /// skip them), so a damaged file naming object 8,000,000 does not make the section megabytes long.
+    /// the recovered positions of all others — and no /Prev. Every other number below /Size gets a free entry
+    /// (<see cref="FreeList"/>): a number with no entry at all is, for poppler, a broken table it rebuilds by scanning.
     /// </summary>
     public void WriteFullXref(XrefStyle style, PdfDictionary trailer, CrossReference recovered, int size)
     {
-        var rows = new SortedDictionary<int, (int Type, long F2, long F3)> { [0] = (0, 0, 65535) };
+        var rows = new SortedDictionary<int, (int Type, long F2, long F3)>();
+        var freedGenerations = new Dictionary<int, int>();
         foreach (var (n, e) in recovered.Entries)
         {
             WorkBudget.Tick();
-            if (n >= size) continue;
+            if (n >= size || n == 0) continue;
             if (e.Type == XrefEntryType.InFile) rows[n] = (1, e.Offset, e.Generation);
             else if (e.Type == XrefEntryType.Compressed) rows[n] = (2, e.StreamNumber, e.IndexInStream);
+            else if (e.Type == XrefEntryType.Free) freedGenerations[n] = e.Generation;
         }
 
         foreach (var (n, offset, generation) in Written()) rows[n] = (1, offset, generation);
-        var list = new List<(int Number, int Type, long F2, long F3)>(rows.Count + 1);
-        foreach (var (n, (type, f2, f3)) in rows) list.Add((n, type, f2, f3));
+        var list = size - rows.Count <= MaxFreeEntries
+            ? FreeList(rows, freedGenerations, size)
+            : Sparse(rows);
         WriteSection(style, list, trailer, null, size);
+    }
+
+    /// <summary>
+    /// Every number below <paramref name="size"/>: the objects, and free entries chained into the free list of §7.5.4
+    /// (object 0 heads it with generation 65535, each free entry names the next free number, the last names 0). A free
+    /// entry keeps the generation the file gave it; a number never used gets 0, the generation its first use would take.
+    /// </summary>
+    private static List<(int Number, int Type, long F2, long F3)> FreeList(SortedDictionary<int, (int Type, long F2, long F3)> rows, Dictionary<int, int> freedGenerations, int size)
+    {
+        var list = new List<(int Number, int Type, long F2, long F3)>(size + 1);
+        var previousFree = -1;
+        for (var n = 0; n < size; n++)
+        {
+            if (rows.TryGetValue(n, out var row))
+            {
+                list.Add((n, row.Type, row.F2, row.F3));
+                continue;
+            }
+
+            WorkBudget.Tick();
+            var generation = n == 0 ? 65535 : freedGenerations.GetValueOrDefault(n);
+            if (previousFree >= 0) list[previousFree] = list[previousFree] with { F2 = n };
+            previousFree = list.Count;
+            list.Add((n, 0, 0, generation));
+        }
+
+        return list;
+    }
+
+    private static List<(int Number, int Type, long F2, long F3)> Sparse(SortedDictionary<int, (int Type, long F2, long F3)> rows)
+    {
+        var list = new List<(int Number, int Type, long F2, long F3)>(rows.Count + 1) { (0, 0, 0, 65535) };
+        foreach (var (n, (type, f2, f3)) in rows) list.Add((n, type, f2, f3));
+        return list;
     }
 
     /// <summary>The objects written, by number; an object written twice counts with its last position.</summary>

@@ -45,7 +45,7 @@ public sealed class StampProcessor(
     private static readonly HashSet<string> UserErrors =
     [
         PdfErrorCodes.NotAPdf, PdfErrorCodes.Truncated, PdfErrorCodes.DamagedSignedFile, PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword,
-        PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked, PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage,
+        PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.CertifiedNoEmptyField, PdfErrorCodes.FieldLocked, PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage,
         PdfErrorCodes.TooLarge, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.Malformed, PdfErrorCodes.InvalidRequest,
         PdfErrorCodes.WorkLimitExceeded,
     ];

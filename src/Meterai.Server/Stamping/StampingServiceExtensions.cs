@@ -32,7 +32,7 @@ public static class StampingServiceExtensions
         ErrorStatus.Register(StatusCodes.Status415UnsupportedMediaType, PdfErrorCodes.NotAPdf);
         ErrorStatus.Register(StatusCodes.Status413PayloadTooLarge, PdfErrorCodes.TooLarge);
         ErrorStatus.Register(StatusCodes.Status422UnprocessableEntity, PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
-            PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.FieldLocked,
+            PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.CertifiedNoEmptyField, PdfErrorCodes.FieldLocked,
             PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded);
         ErrorStatus.Register(StatusCodes.Status400BadRequest, PdfErrorCodes.InvalidRequest, StampErrors.DocumentTypeUnknown);
         ErrorStatus.Register(StatusCodes.Status503ServiceUnavailable, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, StampErrors.JobFailed, "serial_unavailable",

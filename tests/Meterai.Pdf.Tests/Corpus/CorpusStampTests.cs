@@ -106,6 +106,7 @@ public class CorpusStampTests
             try
             {
                 PdfTools.AssertQpdfClean(outPath, password);
+                if (outcome.Repaired) PdfTools.AssertNoXrefHoles(stamped, password);
                 // Small pages (a 4-pt image page) are rendered finer, so that the rectangle covers enough pixels.
                 var dpi = (int)Math.Clamp(Math.Ceiling(200 * 72 / Math.Min(g.VisibleBox.Width, g.VisibleBox.Height)), Dpi, 6000);
                 var before = PageRaster.Render(currentPath, page, dpi, password);

@@ -26,6 +26,12 @@ internal sealed class FixturePdf
     /// <summary>An existing text field and AcroForm.</summary>
     public bool WithForm { get; init; }
 
+    /// <summary>More entries for the form dictionary (e.g. /NeedAppearances true).</summary>
+    public string FormExtra { get; init; } = "";
+
+    /// <summary>More entries for the form field's dictionary (e.g. an /AP naming one of <see cref="ExtraObjects"/>).</summary>
+    public string FieldExtra { get; init; } = "";
+
     /// <summary>More entries for the catalog dictionary (e.g. /Perms, /AcroForm).</summary>
     public string CatalogExtra { get; init; } = "";
 
@@ -50,7 +56,7 @@ internal sealed class FixturePdf
         var kids = KidsOverride ?? string.Join(" ", Enumerable.Range(0, Pages).Select(i => $"{firstPage + 2 * i} 0 R"));
         var fieldNumber = firstPage + 2 * Pages;
         objects.Add(WithForm
-            ? $"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{fieldNumber} 0 R] /DA (/Helv 0 Tf 0 g) >> >>"
+            ? $"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{fieldNumber} 0 R] /DA (/Helv 0 Tf 0 g){FormExtra} >> >>"
             : $"<< /Type /Catalog /Pages 2 0 R {CatalogExtra}>>");
         objects.Add($"<< /Type /Pages /Kids [{kids}] /Count {Pages}{(Inherited ? " " + pageAttrs : "")} >>");
         objects.Add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
@@ -66,7 +72,7 @@ internal sealed class FixturePdf
             content.Add(text);
         }
 
-        if (WithForm) objects.Add($"<< /FT /Tx /T (name) /V (Ratna) /Type /Annot /Subtype /Widget /Rect [60 60 200 80] /P {firstPage} 0 R /F 4 >>");
+        if (WithForm) objects.Add($"<< /FT /Tx /T (name) /V (Ratna) /Type /Annot /Subtype /Widget /Rect [60 60 200 80] /P {firstPage} 0 R /F 4{FieldExtra} >>");
         foreach (var (number, body) in ExtraObjects.OrderBy(o => o.Number))
         {
             while (objects.Count < number - 1) objects.Add("null");

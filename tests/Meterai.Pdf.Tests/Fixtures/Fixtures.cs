@@ -28,6 +28,14 @@ internal static class Fixtures
 
     public static byte[] WithForm => Get("form", () => new FixturePdf { WithForm = true }.Build());
 
+    /// <summary>The form, its text field drawn by an appearance of its own (object 20): nothing depends on a viewer building one.</summary>
+    public static byte[] WithDrawnForm => Get("drawn-form", () => new FixturePdf
+    {
+        WithForm = true,
+        FieldExtra = " /AP << /N 20 0 R >>",
+        ExtraObjects = [(20, "<< /Type /XObject /Subtype /Form /BBox [0 0 140 20] /Resources << /Font << /F1 3 0 R >> >> /Length 33 >>\nstream\nBT /F1 12 Tf 2 5 Td (Ratna) Tj ET\nendstream")],
+    }.Build());
+
     /// <summary>The plain fixture rewritten by qpdf with object streams and a cross-reference stream.</summary>
     public static byte[] ObjectStreams => Qpdf("objstm", Plain, "--object-streams=generate");
 

@@ -236,10 +236,15 @@ public class StampEngineTests
         AssertSound(input, certified, "certified.pdf");
         Assert.Equal(2, Verify(certified).Signatures.Single().CertificationLevel);
 
-        // P=2 allows another signature; the second stamp does not certify again.
-        var (again, second) = Stamp(certified, Request(certified), engine);
+        // P=2 allows another signature, but a new visible field after it fails pyHanko's rules: with no empty
+        // signature field to sign, a second stamp is refused.
+        Assert.Equal(PdfErrorCodes.CertifiedNoEmptyField, Refusal(certified, Request(certified)));
+
+        // After an approval signature the certifying engine does not certify.
+        var (approved, _) = Stamp(input, Request(input));
+        var (again, second) = Stamp(approved, Request(approved), engine);
         Assert.False(second.Certified);
-        AssertSound(certified, again, "certified-twice.pdf");
+        AssertSound(approved, again, "stamped-twice-not-certified.pdf");
         var report = Verify(again);
         Assert.Equal(ModificationLevel.Harmless, report.Signatures[0].ChangesAfter);
         Assert.Null(report.Signatures[1].CertificationLevel);

@@ -21,6 +21,19 @@ internal static class PdfTools
         Assert.True(r.ExitCode == 0, $"qpdf --check {Path.GetFileName(path)} exited {r.ExitCode}:\n{r.All}");
     }
 
+    /// <summary>
+    /// The file opens without recovery and its cross-reference chain has an entry for every number below /Size (object
+    /// 0, which heads the free list, is not kept by the reader): no reader has a reason to rebuild it.
+    /// </summary>
+    public static void AssertNoXrefHoles(byte[] pdf, string? password = null)
+    {
+        var doc = Meterai.Pdf.Parsing.PdfDocument.Open(new Meterai.Pdf.Parsing.MemoryByteSource(pdf), PdfLimits.Default, password);
+        Assert.False(doc.IsRecovered);
+        var size = ((Meterai.Pdf.Objects.PdfInteger)doc.Trailer["Size"]!).Value;
+        var missing = Enumerable.Range(1, (int)size - 1).Where(n => !doc.Xref.TryGet(n, out _)).ToList();
+        Assert.True(missing.Count == 0, $"no cross-reference entry for {missing.Count} numbers below /Size {size}, from {missing.FirstOrDefault()}");
+    }
+
     /// <summary>Every signature pdfsig reports, in file order, with its "Signature Validation" line.</summary>
     public static List<PdfsigSignature> Pdfsig(string path, string? password = null)
     {
