@@ -20,10 +20,14 @@ internal sealed class InkScanBounds
     private long _ticks;
     private int _forms;
 
+    /// <summary>A quarter of what is left of the budget in charge (the caller's, else the limits').</summary>
     public InkScanBounds(PdfLimits limits)
     {
-        _maxCpu = limits.MaxCpuTime > TimeSpan.Zero ? limits.MaxCpuTime / 4 : TimeSpan.FromSeconds(1);
-        _maxBytes = limits.MaxAllocatedBytes > 0 ? limits.MaxAllocatedBytes / 4 : 256L << 20;
+        var outer = WorkBudget.Current;
+        var cpu = outer is { MaxCpuTime.Ticks: > 0 } ? outer.MaxCpuTime - outer.CpuUsed : limits.MaxCpuTime;
+        var bytes = outer is { MaxAllocatedBytes: > 0 } ? outer.MaxAllocatedBytes - outer.BytesAllocated : limits.MaxAllocatedBytes;
+        _maxCpu = cpu > TimeSpan.Zero ? cpu / 4 : limits.MaxCpuTime > TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
+        _maxBytes = bytes > 0 ? bytes / 4 : limits.MaxAllocatedBytes > 0 ? 0 : 256L << 20;
         _maxDecoded = 2L * limits.MaxDecodedStreamBytes;
     }
 

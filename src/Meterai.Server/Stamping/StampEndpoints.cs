@@ -42,7 +42,7 @@ internal static class StampEndpoints
             .Produces(StatusCodes.Status201Created, contentType: "application/pdf")
             .Produces<StampResponse>(StatusCodes.Status202Accepted)
             .Problems(400, IdempotencyKey.Missing, IdempotencyKey.Invalid, "multipart_invalid", "file_missing", "file_empty", "field_missing", "field_too_long", "page_invalid",
-                "rect_invalid", "document_number_invalid", "document_date_invalid", "document_value_invalid", "applicant_id_invalid", "password_invalid",
+                "rect_invalid", "placement_invalid", "document_number_invalid", "document_date_invalid", "document_value_invalid", "applicant_id_invalid", "password_invalid",
                 StampErrors.DocumentTypeUnknown, PdfErrorCodes.InvalidRequest)
             .Problems(401, TokenCodes)
             .Problems(402, StampErrors.QuotaExhausted)
