@@ -37,7 +37,7 @@ internal static class StampEndpoints
             })
             .RequireAuthorization(AccessPolicies.Stamper)
             .WithBodyLimit(maxUploadBytes + ApiConventions.MultipartOverheadBytes)
-            .WithSummary("Stamp a PDF (multipart: file, page, rect, document_type, document_number, document_date, document_value, applicant_id for channels, " +
+            .WithSummary("Stamp a PDF (multipart: file, page, placement (auto|rect), rect, document_type, document_number, document_date, document_value, applicant_id for channels, " +
                 "password; Idempotency-Key). 201 with the stamped PDF; 200 when a retry replays it; 202 with the stamp to poll for files over the job threshold")
             .Produces(StatusCodes.Status201Created, contentType: "application/pdf")
             .Produces<StampResponse>(StatusCodes.Status202Accepted)
