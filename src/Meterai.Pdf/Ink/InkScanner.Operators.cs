@@ -24,7 +24,7 @@ internal sealed partial class InkScanner
                 if (_saved.Count < 1024) _saved.Push(_gs.Clone());
                 break;
             case 'Q':
-                if (_saved.Count > 0) _gs = _saved.Pop();
+                if (_saved.Count > _stackFloor) _gs = _saved.Pop();
                 break;
             case 'w': _gs.LineWidth = Math.Abs(Num(0)); break;
             case 'm' or 'l': AddPoints(2); break;

@@ -131,8 +131,11 @@ internal sealed partial class InkScanner
             var content = Decode(stream, reference.Id);
             var resources = _doc.ResolveDictionary(stream.Dictionary["Resources"]) ?? _resources;
             var depthSaved = _saved.Count;
+            var floor = _stackFloor;
+            _stackFloor = depthSaved;
             Run(content, resources, depth + 1);
             while (_saved.Count > depthSaved) _saved.Pop(); // a form's unbalanced q
+            _stackFloor = floor;
         }
         finally
         {

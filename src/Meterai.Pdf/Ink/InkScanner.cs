@@ -33,6 +33,9 @@ internal sealed partial class InkScanner
     private bool _clipPending;
     private PdfDictionary? _resources;
 
+    /// <summary>Saved states below this belong to the content that called the current form: its Q may not restore them.</summary>
+    private int _stackFloor;
+
     public InkScanner(PdfDocument doc, OccupancyGrid grid, InkScanBounds bounds)
     {
         _doc = doc;

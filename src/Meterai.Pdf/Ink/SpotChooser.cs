@@ -44,8 +44,10 @@ internal static class SpotChooser
             // The page's content is damaged: the stamp does not need it, so neither does its placement.
             return new AutoPlacement(usual, usual, AutoPlacement.ContentUnreadable, e.Message);
         }
-        catch (PdfFormatException e) when (e.Code is PdfErrorCodes.Malformed or PdfErrorCodes.LimitExceeded)
+        catch (PdfFormatException e)
         {
+            // Anything the page's content does wrong (a token too long, a stream that does not inflate): the stamp
+            // does not read it, so it does not stop the stamp either.
             return new AutoPlacement(usual, usual, AutoPlacement.ContentUnreadable, e.Message);
         }
     }

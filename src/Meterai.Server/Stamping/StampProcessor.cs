@@ -258,7 +258,7 @@ public sealed class StampProcessor(
     }
 
     /// <summary>
-    /// Step 3's engine work (the page's geometry when no rectangle was given, then the stamp's preparation) under the
+    /// Step 3's engine work (the automatic placement when no rectangle was given, then the stamp's preparation) under the
     /// stamp's one work budget. Synchronous on purpose: the budget is the thread's, so no await may fall inside it.
     /// </summary>
     private Result<PreparedStamp> Prepare(StampRecord s, Stream input, PooledBuffer output, string? password, DateTimeOffset signingTime, out StampPlacement placed)
@@ -286,7 +286,8 @@ public sealed class StampProcessor(
 
     /// <summary>
     /// After a crash that left this attempt's output published: the place the lost run chose, chosen again from the
-    /// same upload (the choice depends on the file alone); null when the stamp was given its rectangle.
+    /// same upload (the choice depends on the file alone, unless the scan ran out of its share of the budget: then
+    /// this answer may differ from the lost run's); null when the stamp was given its rectangle.
     /// </summary>
     private StampPlacement? PlacedAgain(StampRecord s, Func<Stream> openInput, string? password)
     {
