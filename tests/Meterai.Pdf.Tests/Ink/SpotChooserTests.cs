@@ -115,6 +115,16 @@ public class SpotChooserTests
     }
 
     [Fact]
+    public void A_form_s_unbalanced_Q_does_not_undo_its_caller_s_save()
+    {
+        // Were the form's Q to pop the page's saved state, the page's own Q would leave the top-only clip in force and
+        // the text after it would be clipped away.
+        var spot = Choose(SamplePdf.Page("q 0 500 595 342 re W n /Fm0 Do Q " + BottomRightText, forms: ("0 0 10 10", "Q Q Q")));
+
+        Assert.True(spot.Moved);
+    }
+
+    [Fact]
     public void An_inline_image_at_the_bottom_right_is_ink()
     {
         var spot = Choose(SamplePdf.Page("q 300 0 0 200 280 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \u0080 EI Q BT /F1 10 Tf 60 700 Td (after the image) Tj ET"));
