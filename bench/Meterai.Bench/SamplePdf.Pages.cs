@@ -10,7 +10,8 @@ public static partial class SamplePdf
     /// stream, Helvetica as /F1, and <paramref name="forms"/> as form XObjects /Fm0, /Fm1 … (each a content stream with
     /// its /BBox, which may use /F1 too).
     /// </summary>
-    public static byte[] Page(string content, string mediaBox = "0 0 595 842", int rotate = 0, string? cropBox = null, params (string BBox, string Content)[] forms)
+    /// <param name="resources">More entries of the page's /Resources (e.g. <c>/ExtGState &lt;&lt; /GS0 &lt;&lt; /ca 0.5 &gt;&gt; &gt;&gt;</c>).</param>
+    public static byte[] Page(string content, string mediaBox = "0 0 595 842", int rotate = 0, string? cropBox = null, string resources = "", params (string BBox, string Content)[] forms)
     {
         var objects = new List<string>
         {
@@ -20,7 +21,7 @@ public static partial class SamplePdf
         };
         var xobjects = string.Join(" ", forms.Select((_, i) => $"/Fm{i} {6 + i} 0 R"));
         var crop = cropBox is null ? "" : $" /CropBox [{cropBox}]";
-        objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [{mediaBox}]{crop} /Rotate {rotate} /Resources << /Font << /F1 3 0 R >> /XObject << {xobjects} >> >> /Contents 5 0 R >>");
+        objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [{mediaBox}]{crop} /Rotate {rotate} /Resources << /Font << /F1 3 0 R >> /XObject << {xobjects} >> {resources}>> /Contents 5 0 R >>");
         objects.Add(Stream("", content));
         foreach (var (bbox, formContent) in forms)
         {

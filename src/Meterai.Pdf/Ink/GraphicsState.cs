@@ -8,6 +8,12 @@ internal sealed class GraphicsState
     /// <summary>A box around the clipping path (the real clip lies inside it).</summary>
     public InkBox Clip = InkBox.Everything;
 
+    /// <summary>Whether the clip is exactly <see cref="Clip"/> (only rectangles clipped it): white may erase only then.</summary>
+    public bool ClipExact = true;
+
+    /// <summary>Whether fills cover what is under them (no constant alpha below 1, no soft mask, a normal blend mode).</summary>
+    public bool FillOpaque = true;
+
     public double LineWidth = 1;
 
     /// <summary>Whether the current fill (stroke) colour is white: painting white leaves no ink on a white page.</summary>

@@ -123,13 +123,18 @@ internal sealed partial class InkScanner
                 var grow = stroke ? _gs.LineWidth * _gs.Ctm.MaxScale + 0.5 : 0;
                 PaintBox(path.Grown(grow));
             }
-            else if (fill && !stroke && _pathRects == 1 && !_pathOther)
+            else if (fill && !stroke && _pathRects == 1 && !_pathOther && _gs.FillOpaque && _gs.ClipExact)
             {
                 EraseBox(path);
             }
         }
 
-        if (_clipPending) _gs.Clip = _gs.Clip.Intersect(path.IsEmpty ? _gs.Clip : path);
+        if (_clipPending)
+        {
+            _gs.Clip = _gs.Clip.Intersect(path.IsEmpty ? _gs.Clip : path);
+            _gs.ClipExact &= _pathRects == 1 && !_pathOther;
+        }
+
         _clipPending = false;
         _path = InkBox.Empty;
         _pathRects = 0;
@@ -215,6 +220,10 @@ internal sealed partial class InkScanner
         var states = _doc.ResolveDictionary(_resources?["ExtGState"]);
         if (_doc.ResolveDictionary(states?[name]) is not { } gs) return;
         if (FontMetrics.Number(_doc.Resolve(gs["LW"])) is { } lw) _gs.LineWidth = Math.Abs(lw);
+        // White that is see-through, masked or blended (Multiply keeps what is under it) does not erase.
+        if (FontMetrics.Number(_doc.Resolve(gs["ca"])) is { } ca && ca < 0.999) _gs.FillOpaque = false;
+        if (_doc.Resolve(gs["SMask"]) is { } mask and not PdfNull && mask is not PdfName { Value: "None" }) _gs.FillOpaque = false;
+        if (_doc.Resolve(gs["BM"]) is { } bm and not PdfNull && bm is not PdfName { Value: "Normal" or "Compatible" }) _gs.FillOpaque = false;
         if (_doc.Resolve(gs["Font"]) is PdfArray { Count: 2 } font && _doc.ResolveDictionary(font[0]) is { } dict)
         {
             _gs.Font = Metrics(dict);

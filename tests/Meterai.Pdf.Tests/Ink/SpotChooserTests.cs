@@ -85,6 +85,17 @@ public class SpotChooserTests
         Assert.Equal((null, Usual), (spot.Fallback, spot.Rect));
     }
 
+    [Theory]
+    [InlineData("/GS0 gs 1 g 0 0 595 842 re f", "/ExtGState << /GS0 << /ca 0.5 >> >> ")] // half-transparent white
+    [InlineData("/GS0 gs 1 g 0 0 595 842 re f", "/ExtGState << /GS0 << /BM /Multiply >> >> ")] // white multiplied keeps the black
+    [InlineData("q 300 0 m 595 0 l 595 300 l h W n 1 g 0 0 595 842 re f Q", "")] // white through a triangular clip: only part of the box
+    public void White_that_does_not_cover_what_is_under_it_erases_nothing(string white, string resources)
+    {
+        var spot = Choose(SamplePdf.Page("0 g 400 0 195 200 re f " + white, resources: resources));
+
+        Assert.True(spot.Moved, $"{spot.Rect}: the black under the white is still ink");
+    }
+
     [Fact]
     public void Invisible_text_is_no_ink()
     {
