@@ -7,6 +7,7 @@ var bench = new Command("bench", "benchmarks: print figures to compare with the 
 bench.Subcommands.Add(BenchStampCommand.Create());
 bench.Subcommands.Add(BenchFuzzCommand.Create());
 bench.Subcommands.Add(BenchVerifyCommand.Create());
+bench.Subcommands.Add(BenchPlacementCommand.Create());
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchLedgerCommand.Create());
 bench.Subcommands.Add(BenchPaymentsCommand.Create());

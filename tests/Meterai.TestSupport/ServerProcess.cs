@@ -39,7 +39,11 @@ public sealed class ServerProcess : IAsyncDisposable
         var settings = new Dictionary<string, string>(environment);
         settings.TryAdd("ASPNETCORE_ENVIRONMENT", "Development");
         settings.TryAdd("METERAI_Secrets__KeyEncryptionKey", TestSecrets.KeyEncryptionKey);
-        var server = new ServerProcess(new ServerNode(ServerAssembly(), settings, workingDirectory), settings);
+        var node = new ServerNode(ServerAssembly(), settings, workingDirectory);
+        // Outside Development the server refuses to start without its public address: give it the one it listens on
+        // (the node reads the settings when it starts the process).
+        if (settings["ASPNETCORE_ENVIRONMENT"] != "Development") settings.TryAdd("METERAI_Stamping__PublicBaseUrl", node.BaseAddress.ToString().TrimEnd('/'));
+        var server = new ServerProcess(node, settings);
         await server.StartAgainAsync(readyTimeout, ct);
         return server;
     }

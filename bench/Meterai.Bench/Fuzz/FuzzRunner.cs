@@ -105,8 +105,9 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
 
     private (FuzzVerdict, string) StampAndCheck(byte[] bytes)
     {
-        var geometry = PageInspector.Describe(new MemoryStream(bytes, writable: false), 1);
-        var rect = geometry.IsOk ? geometry.Value.BottomRight(140, 90, 24) : new PdfRect(10, 10, 150, 100);
+        // The automatic placement reads the page's content: a mutated file exercises the ink scan too.
+        var spot = PageInspector.ChooseSpot(new MemoryStream(bytes, writable: false), 1);
+        var rect = spot.IsOk ? spot.Value.Rect : new PdfRect(10, 10, 150, 100);
         var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = rect, SigningTime = DateTimeOffset.UtcNow };
         using var output = new MemoryStream();
         var result = _engine.Stamp(new MemoryStream(bytes, writable: false), output, request, signer);

@@ -120,7 +120,13 @@ public sealed class ServerNode : IChaosServer, IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process is null || _process.HasExited) throw new InvalidOperationException($"the server exited during start-up:\n{Tail}");
+            if (_process is null) throw new InvalidOperationException("the server is not running");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // its last output lines, read to the end
+                throw new InvalidOperationException($"the server exited during start-up (exit code {_process.ExitCode}):\n{Tail}");
+            }
+
             try
             {
                 using var response = await http.GetAsync("health", ct).ConfigureAwait(false);

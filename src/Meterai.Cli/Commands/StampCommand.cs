@@ -19,7 +19,7 @@ internal static class StampCommand
         var input = new Argument<FileInfo>("input") { Description = "the PDF to stamp" };
         var output = new Option<FileInfo>("--output", "-o") { Description = "where to write the stamped PDF", Required = true };
         var page = new Option<int>("--page") { Description = "page to stamp (1-based)", DefaultValueFactory = _ => 1 };
-        var rect = new Option<string?>("--rect") { Description = "x1,y1,x2,y2 in points, in the page's default user space (default: 140x90 pt at the bottom right)" };
+        var rect = new Option<string?>("--rect") { Description = "x1,y1,x2,y2 in points, in the page's default user space (default: the free spot nearest the bottom right, at the default size)" };
         var serial = new Option<string?>("--serial") { Description = "the e-Meterai serial (default: a new one)" };
         var password = new Option<string?>("--password") { Description = "user or owner password of an encrypted PDF" };
         var certify = new Option<bool>("--certify") { Description = "certify the document (DocMDP P=2) when it has no earlier signature" };
@@ -71,11 +71,13 @@ internal static class StampCommand
 
         using var source = new FileStream(input.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         PdfRect rect;
+        string placement = "given";
         if (rectText is null)
         {
-            var geometry = PageInspector.Describe(source, page, password, options.Limits);
-            if (!geometry.IsOk) return Fail(geometry.Error.Code, geometry.Error.Message);
-            rect = geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
+            var spot = PageInspector.ChooseSpot(source, page, password, options.Limits);
+            if (!spot.IsOk) return Fail(spot.Error.Code, spot.Error.Message);
+            rect = spot.Value.Rect;
+            placement = spot.Value.Fallback is { } why ? $"auto, the usual place ({why}: {spot.Value.Detail})" : spot.Value.Moved ? "auto, moved off the page's ink" : "auto, the usual place (free)";
         }
         else if (!TryParseRect(rectText, out rect))
         {
@@ -115,6 +117,7 @@ internal static class StampCommand
         Console.WriteLine($"  field:      {outcome.FieldName}");
         Console.WriteLine($"  page:       {page} of {outcome.PageCount}");
         Console.WriteLine(FormattableString.Invariant($"  rectangle:  [{rect.X1:0.##} {rect.Y1:0.##} {rect.X2:0.##} {rect.Y2:0.##}]"));
+        Console.WriteLine($"  placement:  {placement}");
         Console.WriteLine($"  bytes:      {outcome.OutputLength} (+{outcome.OutputLength - input.Length})");
         Console.WriteLine($"  sha-256:    {outcome.Sha256Hex}");
         Console.WriteLine($"  byte range: [{string.Join(" ", outcome.ByteRange)}]");

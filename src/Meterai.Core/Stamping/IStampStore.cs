@@ -3,7 +3,10 @@ using Meterai.Core.Serials;
 namespace Meterai.Core.Stamping;
 
 /// <summary>What a finished attempt records.</summary>
-public sealed record StampCompletion(byte[] OutputSha256, long OutputBytes, DateTimeOffset StampedAt, DateTimeOffset CompletedAt, DateTimeOffset FileExpiresAt);
+/// <param name="Placed">The rectangle an automatic placement chose (with <see cref="StampPlacement.Auto"/>), stored with the
+/// outcome; null: the placement stays as it is.</param>
+public sealed record StampCompletion(byte[] OutputSha256, long OutputBytes, DateTimeOffset StampedAt, DateTimeOffset CompletedAt, DateTimeOffset FileExpiresAt,
+    StampPlacement? Placed = null);
 
 /// <summary>Whose stamps to list: one applicant's, one channel's, or everyone's (null for both).</summary>
 public sealed record StampQuery(UInt128? ApplicantId, UInt128? ChannelId, DateTimeOffset? CreatedBefore, int Limit);

@@ -34,6 +34,9 @@ internal static class StampAnalyzer
     public static PageInfo Locate(ByteSource source, StampRequest request, PdfLimits limits) =>
         WithRecovery(source, request, limits, doc => AnalyzeDocument(doc, request, locateOnly: true)).Page;
 
+    /// <summary>Finds the page in an open document (no rules): for <see cref="WithRecovery{T}"/> work that reads the page.</summary>
+    public static PageInfo LocateIn(PdfDocument doc, StampRequest request) => AnalyzeDocument(doc, request, locateOnly: true).Page;
+
     /// <summary>
     /// Opens the file and runs <paramref name="work"/> on it. When the file turns out to be damaged — while opening or
     /// later, when an object on the way does not match its cross-reference entry — the file is opened again in

@@ -13,14 +13,16 @@ namespace Meterai.Server.Stamping;
 /// first start without the root's private key, its PKCS#12 password sealed with the key-encryption key); <c>Signing:TrustedRootPath</c> (PEM of the root the issuer chains to, for verification; default the
 /// development root); <c>Signing:Timestamp</c> = <c>inprocess</c> (default: the development TSA in this process, PAdES
 /// B-T), <c>none</c> (B-B) or an http(s) URL of an RFC 3161 TSA (<c>Signing:TimestampMaxTokenBytes</c>, default 8192);
-/// <c>Stamping:PublicBaseUrl</c> (default http://127.0.0.1:5080) for the QR code's <c>/v/{serial}</c> link.
+/// the QR code's <c>/v/{serial}</c> link starts with <see cref="PublicAddress"/> (<c>Stamping:PublicBaseUrl</c>).
 /// Several nodes must sign with the same key: give them the same PKCS#12 file (or the same data folder).
 /// </summary>
 public sealed class IssuerKeys : IDisposable
 {
     private readonly DevelopmentIssuer? _development;
 
-    public IssuerKeys(IConfiguration configuration, DatabaseOptions database, IClock clock, Meterai.Core.Secrets.SecretSealer sealer)
+    private readonly Lazy<StampEngine> _engine;
+
+    public IssuerKeys(IConfiguration configuration, DatabaseOptions database, IClock clock, Meterai.Core.Secrets.SecretSealer sealer, PublicAddress address)
     {
         var section = configuration.GetSection("Signing");
         if (section["Pkcs12Path"] is { Length: > 0 } path)
@@ -52,11 +54,11 @@ public sealed class IssuerKeys : IDisposable
                 new HttpTimestampClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, url, section.GetValue("TimestampMaxTokenBytes", 8192)),
             _ => throw new InvalidOperationException($"Signing:Timestamp '{mode}' is not inprocess, none or an http(s) URL"),
         };
-        Engine = new StampEngine(new StampEngineOptions
-        {
-            PublicBaseUrl = configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl,
-            TimestampClient = tsa,
-        });
+        // Built at the first stamp, not here: in Development without a public address the verify URL is the address
+        // the server listens on, known only once it has bound (PublicationOnly: an early ask is not remembered).
+        _engine = new Lazy<StampEngine>(
+            () => new StampEngine(new StampEngineOptions { PublicBaseUrl = address.BaseUrl, TimestampClient = tsa }),
+            LazyThreadSafetyMode.PublicationOnly);
         Profile = CadesSignature.For(Signer);
     }
 
@@ -64,7 +66,7 @@ public sealed class IssuerKeys : IDisposable
 
     public CadesSignature Profile { get; }
 
-    public StampEngine Engine { get; }
+    public StampEngine Engine => _engine.Value;
 
     /// <summary>The root the issuer's certificate chains to: what a verification trusts.</summary>
     public X509Certificate2 TrustedRoot { get; }

@@ -37,12 +37,12 @@ internal static class StampEndpoints
             })
             .RequireAuthorization(AccessPolicies.Stamper)
             .WithBodyLimit(maxUploadBytes + ApiConventions.MultipartOverheadBytes)
-            .WithSummary("Stamp a PDF (multipart: file, page, rect, document_type, document_number, document_date, document_value, applicant_id for channels, " +
+            .WithSummary("Stamp a PDF (multipart: file, page, placement (auto|rect), rect, document_type, document_number, document_date, document_value, applicant_id for channels, " +
                 "password; Idempotency-Key). 201 with the stamped PDF; 200 when a retry replays it; 202 with the stamp to poll for files over the job threshold")
             .Produces(StatusCodes.Status201Created, contentType: "application/pdf")
             .Produces<StampResponse>(StatusCodes.Status202Accepted)
             .Problems(400, IdempotencyKey.Missing, IdempotencyKey.Invalid, "multipart_invalid", "file_missing", "file_empty", "field_missing", "field_too_long", "page_invalid",
-                "rect_invalid", "document_number_invalid", "document_date_invalid", "document_value_invalid", "applicant_id_invalid", "password_invalid",
+                "rect_invalid", "placement_invalid", "document_number_invalid", "document_date_invalid", "document_value_invalid", "applicant_id_invalid", "password_invalid",
                 StampErrors.DocumentTypeUnknown, PdfErrorCodes.InvalidRequest)
             .Problems(401, TokenCodes)
             .Problems(402, StampErrors.QuotaExhausted)
@@ -58,9 +58,9 @@ internal static class StampEndpoints
             .Problems(429, StampErrors.TooManyInProgress)
             .Problems(503, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, "timestamp_unavailable", "serial_unavailable", "internal_error");
 
-        api.MapGet("/stamps/{id}", async (string id, HttpContext http, IStampStore stamps, IConfiguration configuration, CancellationToken ct) =>
+        api.MapGet("/stamps/{id}", async (string id, HttpContext http, IStampStore stamps, PublicAddress address, CancellationToken ct) =>
                 await FindAsync(id, http.Caller(), stamps, ct) is { } s
-                    ? Results.Ok(StampResponse.From(s, configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl))
+                    ? Results.Ok(StampResponse.From(s, address.BaseUrl))
                     : NotFound())
             .RequireAuthorization(AccessPolicies.Authenticated)
             .WithSummary("A stamp's state (poll a job here): its applicant, its channel, or an auditor")
@@ -83,7 +83,7 @@ internal static class StampEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .Problems(401, TokenCodes).Problems(404, StampErrors.NotFound).Problems(409, StampErrors.NotCompleted).Problems(410, StampErrors.FilePurged);
 
-        api.MapGet("/stamps", async (HttpContext http, string? before, int? limit, IStampStore stamps, IConfiguration configuration, CancellationToken ct) =>
+        api.MapGet("/stamps", async (HttpContext http, string? before, int? limit, IStampStore stamps, PublicAddress address, CancellationToken ct) =>
             {
                 DateTimeOffset? cursor = null;
                 if (before is not null)
@@ -99,7 +99,7 @@ internal static class StampEndpoints
                 var caller = http.Caller();
                 var query = new StampQuery(caller.IsApplicant ? caller.Id : null, caller.IsChannel ? caller.Id : null, cursor, Math.Clamp(limit ?? 50, 1, 200));
                 if (!caller.IsApplicant && !caller.IsChannel && !caller.ReadsEverything) return ApiProblem.Of(403, IdentityErrors.Forbidden, "this caller may not list stamps");
-                var publicBase = configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl;
+                var publicBase = address.BaseUrl;
                 return Results.Ok((await stamps.ListAsync(query, ct)).Select(s => StampResponse.From(s, publicBase)));
             })
             .RequireAuthorization(AccessPolicies.Authenticated)

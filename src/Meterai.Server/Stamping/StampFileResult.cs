@@ -35,6 +35,10 @@ internal sealed class StampFileResult(StampRecord stamp, PooledBuffer? memory, S
         response.Headers["Meterai-Serial"] = stamp.Serial.Value;
         if (stamp.OutputSha256 is { } sha) response.Headers["Meterai-Document-Sha256"] = Convert.ToHexStringLower(sha);
         if (replayed) response.Headers["Meterai-Replayed"] = "true";
+        // Where the stamp went (the rectangle an automatic placement chose, or the one asked for) and how it was chosen.
+        var placement = PlacementResponse.From(stamp.Placement);
+        if (placement.Rect is { } rect) response.Headers["Meterai-Stamp-Rect"] = string.Join(',', rect.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        response.Headers["Meterai-Placement"] = placement.Fallback is { } why ? $"{placement.Mode}; fallback={why}" : placement.Mode;
         response.Headers.ContentDisposition = $"attachment; filename=\"{DownloadName(stamp)}\"";
         if (memory is not null) await response.Body.WriteAsync(memory.Memory, http.RequestAborted);
         else await file!.CopyToAsync(response.Body, 1 << 16, http.RequestAborted);

@@ -9,8 +9,9 @@ using Meterai.Server.Api;
 namespace Meterai.Server.Stamping;
 
 /// <summary>
-/// The fields of a stamp request, checked: <c>page</c> (1-based, default 1), <c>rect</c> (<c>x1,y1,x2,y2</c> in points in
-/// the page's default user space; default: 140×90 pt at the bottom right of the page as displayed),
+/// The fields of a stamp request, checked: <c>page</c> (1-based, default 1), <c>placement</c> (<c>auto</c>, the default
+/// without a <c>rect</c>: the free spot nearest the bottom right of the page as displayed, at the default size; or
+/// <c>rect</c>, the default with one), <c>rect</c> (<c>x1,y1,x2,y2</c> in points in the page's default user space),
 /// <c>document_type</c> (required, a code from /api/v1/document-types), <c>document_number</c>, <c>document_date</c>
 /// (yyyy-mm-dd, from 1900-01-01 to tomorrow in WIB: <see cref="DocumentDates"/>), <c>document_value</c> (whole Rupiah), <c>applicant_id</c> (required when a channel stamps for one of its
 /// applicants), <c>password</c> (of an encrypted PDF).
@@ -27,6 +28,11 @@ public sealed record StampForm(int Page, PdfRect? Rect, StampDocument Document, 
         {
             return Bad("page_invalid", "page", "page is a page number from 1");
         }
+
+        var placement = f.GetValueOrDefault("placement")?.Trim();
+        if (placement is not (null or "auto" or "rect")) return Bad("placement_invalid", "placement", "placement is auto (the free spot nearest the bottom right) or rect (the rect field's)");
+        if (placement == "auto" && f.ContainsKey("rect")) return Bad("placement_invalid", "placement", "placement=auto chooses the rectangle: leave rect out, or say placement=rect");
+        if (placement == "rect" && !f.ContainsKey("rect")) return Bad("placement_invalid", "rect", "placement=rect needs rect: four numbers x1,y1,x2,y2 in points");
 
         PdfRect? rect = null;
         if (f.TryGetValue("rect", out var rectText))

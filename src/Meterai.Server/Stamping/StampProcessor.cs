@@ -105,7 +105,7 @@ public sealed class StampProcessor(
             // A crash after publishing the output: the file is the stamp, whatever happened to the process that made it.
             if (await files.DescribeOutputAsync(s.Id, s.Attempt, ct) is { } published)
             {
-                return await FinishAsync(s, token, published.Sha256, published.Length, SigningTimeOf(s) ?? clock.UtcNow, null, ct);
+                return await FinishAsync(s, token, published.Sha256, published.Length, SigningTimeOf(s) ?? clock.UtcNow, null, PlacedAgain(s, openInput, password), ct);
             }
         }
 
@@ -115,9 +115,10 @@ public sealed class StampProcessor(
         {
             Result<StampOutcome> stamped;
             var signingTime = clock.UtcNow;
+            StampPlacement placed;
             await using (var input = openInput())
             {
-                var prepared = Prepare(s, input, output, password, signingTime);
+                var prepared = Prepare(s, input, output, password, signingTime, out placed);
                 t = timings.Lap(StampTimings.Step.Prepare, t);
                 if (!prepared.IsOk) return await FailAsync(s, token, prepared.Error.Code, prepared.Error.Message, !IsUserError(prepared.Error.Code), voidReservation: true, ct);
                 using var stamp = prepared.Value;
@@ -151,7 +152,7 @@ public sealed class StampProcessor(
             }
 
             crash.Hit("output");
-            var run = await FinishAsync(s, token, sha, length, signingTime, output, ct);
+            var run = await FinishAsync(s, token, sha, length, signingTime, output, placed.IsAutomatic ? placed : null, ct);
             keep = run is StampRun.Completed { Output: not null };
             return run;
         }
@@ -169,13 +170,14 @@ public sealed class StampProcessor(
         FailAsync(s, token, code, message, retryable: true, voidReservation: true, ct);
 
     /// <summary>Steps 6: post, bind, record. Safe to repeat: each write answers "already done" the second time.</summary>
-    private async Task<StampRun> FinishAsync(StampRecord s, UInt128 token, byte[] sha, long length, DateTimeOffset stampedAt, PooledBuffer? output, CancellationToken ct)
+    private async Task<StampRun> FinishAsync(StampRecord s, UInt128 token, byte[] sha, long length, DateTimeOffset stampedAt, PooledBuffer? output, StampPlacement? placed,
+        CancellationToken ct)
     {
         var t = timings.Start();
         var post = new Transfer(StampIds.Post(s.PendingTransferId), 0, 0, 0, 0, TransferFlags.PostPendingTransfer, s.PendingTransferId);
         // The usual case in one write: posted, bound, completed. Anything less is finished (or failed) step by step below.
         var now = clock.UtcNow;
-        var completion = new StampCompletion(sha, length, stampedAt, now, now + settings.FileRetention);
+        var completion = new StampCompletion(sha, length, stampedAt, now, now + settings.FileRetention, placed);
         var closing = await journal.CloseAsync(new StampClose(s, token, post, new SerialStamp(sha, s.Placement.Page, stampedAt, s.ChannelId), completion), ct);
         t = timings.Lap(StampTimings.Step.Post, t);
         // The stamp records the registry's binding time (the same as ours unless an earlier run bound it).
@@ -215,6 +217,7 @@ public sealed class StampProcessor(
         if (s.IsJob) files.DeleteJobInput(s.Id);
         return new StampRun.Completed(s with
         {
+            Placement = completion.Placed ?? s.Placement,
             State = StampState.Completed, OutputSha256 = completion.OutputSha256, OutputBytes = completion.OutputBytes, StampedAt = completion.StampedAt,
             CompletedAt = completion.CompletedAt, FileExpiresAt = completion.FileExpiresAt, LeaseToken = UInt128.Zero, LeaseUntil = null,
         }, output);
@@ -255,30 +258,49 @@ public sealed class StampProcessor(
     }
 
     /// <summary>
-    /// Step 3's engine work (the page's geometry when no rectangle was given, then the stamp's preparation) under the
+    /// Step 3's engine work (the automatic placement when no rectangle was given, then the stamp's preparation) under the
     /// stamp's one work budget. Synchronous on purpose: the budget is the thread's, so no await may fall inside it.
     /// </summary>
-    private Result<PreparedStamp> Prepare(StampRecord s, Stream input, PooledBuffer output, string? password, DateTimeOffset signingTime)
+    private Result<PreparedStamp> Prepare(StampRecord s, Stream input, PooledBuffer output, string? password, DateTimeOffset signingTime, out StampPlacement placed)
     {
         using var budget = budgets.Enter(s);
-        var request = Request(s, input, password, signingTime);
-        return request.IsOk ? keys.Engine.Prepare(input, output, request.Value, keys.Profile) : request.Error;
+        placed = s.Placement;
+        if (s.Placement.IsUnchosen)
+        {
+            var chosen = Place(s.Placement.Page, input, password);
+            if (!chosen.IsOk) return chosen.Error;
+            placed = chosen.Value;
+        }
+
+        return keys.Engine.Prepare(input, output, Request(s, placed, password, signingTime), keys.Profile);
     }
 
-    private static Result<StampRequest> Request(StampRecord s, Stream input, string? password, DateTimeOffset signingTime)
+    /// <summary>The free spot nearest the usual place (or the usual place, and why), as the stamp's placement.</summary>
+    private static Result<StampPlacement> Place(int page, Stream input, string? password)
     {
-        var p = s.Placement;
-        PdfRect rect;
-        if (p.X1 == 0 && p.Y1 == 0 && p.X2 == 0 && p.Y2 == 0)
-        {
-            var geometry = PageInspector.Describe(input, p.Page, password);
-            if (!geometry.IsOk) return geometry.Error;
-            rect = geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
-        }
-        else
-        {
-            rect = new PdfRect(p.X1, p.Y1, p.X2, p.Y2);
-        }
+        var spot = PageInspector.ChooseSpot(input, page, password);
+        if (!spot.IsOk) return spot.Error;
+        var r = spot.Value.Rect;
+        return new StampPlacement(page, r.X1, r.Y1, r.X2, r.Y2, spot.Value.Fallback ?? StampPlacement.FreeSpot);
+    }
+
+    /// <summary>
+    /// After a crash that left this attempt's output published: the place the lost run chose, chosen again from the
+    /// same upload (the choice depends on the file alone, unless the scan ran out of its share of the budget: then
+    /// this answer may differ from the lost run's); null when the stamp was given its rectangle.
+    /// </summary>
+    private StampPlacement? PlacedAgain(StampRecord s, Func<Stream> openInput, string? password)
+    {
+        if (!s.Placement.IsUnchosen) return null;
+        using var budget = budgets.Enter(s);
+        using var input = openInput();
+        var placed = Place(s.Placement.Page, input, password);
+        return placed.IsOk ? placed.Value : null;
+    }
+
+    private static StampRequest Request(StampRecord s, StampPlacement p, string? password, DateTimeOffset signingTime)
+    {
+        var rect = new PdfRect(p.X1, p.Y1, p.X2, p.Y2);
 
         var type = DocumentTypes.Find(s.Document.TypeCode);
         return new StampRequest

@@ -24,13 +24,11 @@ public sealed class StampService(
     StampProcessor processor,
     StampFileStore files,
     StampSettings settings,
-    IConfiguration configuration,
+    PublicAddress address,
     StampTimings timings,
     StampAdmission admission,
     IClock clock)
 {
-    private readonly string _publicBaseUrl = configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl;
-
     public async Task<IResult> StampAsync(HttpContext http, CancellationToken ct)
     {
         var caller = http.Caller();
@@ -201,7 +199,7 @@ public sealed class StampService(
     }
 
     private IResult Accepted(StampRecord s) =>
-        Results.Accepted($"/api/v1/stamps/{PublicId.Format(s.Id)}", StampResponse.From(s, _publicBaseUrl));
+        Results.Accepted($"/api/v1/stamps/{PublicId.Format(s.Id)}", StampResponse.From(s, address.BaseUrl));
 
     private static IResult Failure(StampRecord s, string code, string message, bool retryable)
     {

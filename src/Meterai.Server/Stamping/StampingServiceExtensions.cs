@@ -16,6 +16,9 @@ public static class StampingServiceExtensions
         s.AddSingleton<IStampJournal>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().StampJournal);
         s.AddSingleton(StampSettings.Read(builder.Configuration));
         s.AddSingleton(StampBudgets.Read(builder.Configuration));
+        // Checked here, before anything listens: a Production node without its public address refuses to start.
+        var publicBase = PublicAddress.Read(builder.Configuration, builder.Environment);
+        s.AddSingleton(sp => new PublicAddress(publicBase, sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
         s.AddSingleton<IssuerKeys>();
         s.AddSingleton<DiskWorkers>();
         s.AddSingleton<StampFileStore>();

@@ -20,10 +20,9 @@ public sealed record SerialResponse(
     string VerifyUrl);
 
 /// <summary>Looks serials up in the registry and names their channel (channel names cached for a minute: they rarely change).</summary>
-public sealed class SerialLookup(ISerialStore serials, IChannelStore channels, IConfiguration configuration, IClock clock)
+public sealed class SerialLookup(ISerialStore serials, IChannelStore channels, Stamping.PublicAddress address, IClock clock)
 {
     private readonly ConcurrentDictionary<UInt128, (Channel? Channel, DateTimeOffset Until)> _channels = new();
-    private readonly string _publicBaseUrl = (configuration["Stamping:PublicBaseUrl"] ?? ServerHost.DefaultUrl).TrimEnd('/');
 
     public async Task<SerialResponse?> FindAsync(SerialNumber serial, CancellationToken ct)
     {
@@ -32,7 +31,7 @@ public sealed class SerialLookup(ISerialStore serials, IChannelStore channels, I
         var channel = await ChannelAsync(record.ChannelId, ct);
         return new SerialResponse(record.Serial.Value, record.State.ToString().ToLowerInvariant(), record.State == SerialState.Stamped, Channel.FaceValue, "IDR",
             record.StampedAt, record.DocumentSha256 is null ? null : Convert.ToHexStringLower(record.DocumentSha256), record.Page,
-            channel?.Code ?? "unknown", channel?.Name ?? "unknown", $"{_publicBaseUrl}/v/{record.Serial.Value}");
+            channel?.Code ?? "unknown", channel?.Name ?? "unknown", $"{address.BaseUrl}/v/{record.Serial.Value}");
     }
 
     private async Task<Channel?> ChannelAsync(UInt128 id, CancellationToken ct)

@@ -39,9 +39,11 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
     // run); it records the registry's binding time, as the stepwise path does.
     private const string CompleteStampsSql = """
         UPDATE stamps t SET state = 3, output_sha256 = u.sha, output_bytes = u.bytes, stamped_at = s.stamped_at, completed_at = u.completed,
-            file_expires_at = u.expires, lease_token = NULL, lease_until = NULL
-        FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::bytea[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-            AS u(id, token, attempt, sha, bytes, completed, expires, serial)
+            file_expires_at = u.expires, lease_token = NULL, lease_until = NULL, rect_x1 = u.x1, rect_y1 = u.y1, rect_x2 = u.x2, rect_y2 = u.y2,
+            placement_auto = u.auto
+        FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::bytea[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::text[],
+                $9::double precision[], $10::double precision[], $11::double precision[], $12::double precision[], $13::text[])
+            AS u(id, token, attempt, sha, bytes, completed, expires, serial, x1, y1, x2, y2, auto)
         JOIN serials s ON s.serial = u.serial
         WHERE t.id = u.id AND t.lease_token = u.token AND t.attempt = u.attempt AND t.state = 2 AND s.state = 2 AND s.document_sha256 = u.sha
         RETURNING t.id, t.stamped_at
@@ -262,6 +264,13 @@ internal sealed class PostgresStampJournal : IStampJournal, IAsyncDisposable
         cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => TimeCodec.Truncate(c.Completion.CompletedAt).UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
         cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => TimeCodec.Truncate(c.Completion.FileExpiresAt).UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
         cmd.Parameters.Add(PostgresRows.Array(closes.Select(c => c.Stamp.Serial.Value).ToArray(), NpgsqlDbType.Text));
+        // The placement as it ends: the rectangle an automatic placement chose, or the one the stamp was asked for.
+        var placed = closes.Select(c => c.Completion.Placed ?? c.Stamp.Placement).ToArray();
+        cmd.Parameters.Add(PostgresRows.Array(placed.Select(p => p.X1).ToArray(), NpgsqlDbType.Double));
+        cmd.Parameters.Add(PostgresRows.Array(placed.Select(p => p.Y1).ToArray(), NpgsqlDbType.Double));
+        cmd.Parameters.Add(PostgresRows.Array(placed.Select(p => p.X2).ToArray(), NpgsqlDbType.Double));
+        cmd.Parameters.Add(PostgresRows.Array(placed.Select(p => p.Y2).ToArray(), NpgsqlDbType.Double));
+        cmd.Parameters.Add(PostgresRows.Array(placed.Select(p => p.Auto).ToArray(), NpgsqlDbType.Text));
         return cmd;
     }
 

@@ -14,13 +14,13 @@ internal sealed class PostgresStampStore(NpgsqlDataSource ds) : IStampStore
         "id, caller_id, applicant_id, channel_id, request_sha256, state, attempt, serial, pending_transfer_id, lease_token, lease_until, " +
         "document_type, document_number, document_date, document_value, page, rect_x1, rect_y1, rect_x2, rect_y2, file_name, input_bytes, " +
         "input_sha256, is_job, job_runs, next_run_at, output_sha256, output_bytes, stamped_at, created_at, completed_at, file_expires_at, " +
-        "file_purged_at, error_code, error_message, error_retryable";
+        "file_purged_at, error_code, error_message, error_retryable, placement_auto";
 
     public async Task<(StampRecord Record, bool Created)> BeginAsync(StampRecord s, CancellationToken cancellationToken = default)
     {
         var inserted = await Pg.FirstAsync(ds, $"""
             INSERT INTO stamps ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)
+                $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)
             ON CONFLICT (id) DO NOTHING RETURNING {Columns}
             """, Read, cancellationToken,
             Pg.Id(s.Id), Pg.Id(s.CallerId), Pg.Id(s.ApplicantId), Pg.Id(s.ChannelId), Pg.Bytes(s.RequestSha256), Pg.Short((short)s.State), Pg.Int(s.Attempt),
@@ -29,7 +29,7 @@ internal sealed class PostgresStampStore(NpgsqlDataSource ds) : IStampStore
             PgMore.Double(s.Placement.Y1), PgMore.Double(s.Placement.X2), PgMore.Double(s.Placement.Y2), Pg.Text(s.FileName), Pg.Long(s.InputBytes),
             Pg.Bytes(s.InputSha256), PgMore.Bool(s.IsJob), Pg.Int(s.JobRuns), Pg.Time(s.NextRunAt), Pg.Bytes(s.OutputSha256), Pg.NullableLong(s.OutputBytes),
             Pg.Time(s.StampedAt), Pg.Time(s.CreatedAt), Pg.Time(s.CompletedAt), Pg.Time(s.FileExpiresAt), Pg.Time(s.FilePurgedAt), Pg.Text(s.ErrorCode),
-            Pg.Text(s.ErrorMessage), PgMore.Bool(s.ErrorRetryable)).ConfigureAwait(false);
+            Pg.Text(s.ErrorMessage), PgMore.Bool(s.ErrorRetryable), Pg.Text(s.Placement.Auto)).ConfigureAwait(false);
         if (inserted is not null) return (inserted, true);
         return (await GetAsync(s.Id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("a stamp vanished after a conflicting insert"), false);
     }
@@ -57,10 +57,14 @@ internal sealed class PostgresStampStore(NpgsqlDataSource ds) : IStampStore
     public async Task<bool> CompleteAsync(UInt128 id, UInt128 token, int attempt, StampCompletion c, CancellationToken cancellationToken = default) =>
         await Pg.ExecuteAsync(ds, """
             UPDATE stamps SET state = 3, output_sha256 = $4, output_bytes = $5, stamped_at = $6, completed_at = $7, file_expires_at = $8,
-                lease_token = NULL, lease_until = NULL
+                lease_token = NULL, lease_until = NULL, rect_x1 = COALESCE($9, rect_x1), rect_y1 = COALESCE($10, rect_y1), rect_x2 = COALESCE($11, rect_x2),
+                rect_y2 = COALESCE($12, rect_y2), placement_auto = COALESCE($13, placement_auto)
             WHERE id = $1 AND lease_token = $2 AND attempt = $3 AND state = 2
             """, cancellationToken, Pg.Id(id), Pg.Id(token), Pg.Int(attempt), Pg.Bytes(c.OutputSha256), Pg.Long(c.OutputBytes), Pg.Time(c.StampedAt),
-            Pg.Time(c.CompletedAt), Pg.Time(c.FileExpiresAt)).ConfigureAwait(false) == 1;
+            Pg.Time(c.CompletedAt), Pg.Time(c.FileExpiresAt), NullableDouble(c.Placed?.X1), NullableDouble(c.Placed?.Y1), NullableDouble(c.Placed?.X2),
+            NullableDouble(c.Placed?.Y2), Pg.Text(c.Placed?.Auto)).ConfigureAwait(false) == 1;
+
+    private static NpgsqlParameter NullableDouble(double? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double };
 
     public async Task<bool> FailAsync(UInt128 id, UInt128 token, int attempt, string code, string message, bool retryable, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         await Pg.ExecuteAsync(ds, """
@@ -138,7 +142,7 @@ internal sealed class PostgresStampStore(NpgsqlDataSource ds) : IStampStore
         r.GetId(0), r.GetId(1), r.GetId(2), r.GetId(3), r.GetFieldValue<byte[]>(4), (StampState)r.GetInt16(5), r.GetInt32(6),
         SerialNumber.Parse(r.GetString(7)).Value, r.GetId(8), r.IsDBNull(9) ? UInt128.Zero : r.GetId(9), r.GetTimeOrNull(10),
         new StampDocument(r.GetString(11), r.GetStringOrNull(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateOnly>(13), r.IsDBNull(14) ? null : r.GetInt64(14)),
-        new StampPlacement(r.GetInt32(15), r.GetDouble(16), r.GetDouble(17), r.GetDouble(18), r.GetDouble(19)),
+        new StampPlacement(r.GetInt32(15), r.GetDouble(16), r.GetDouble(17), r.GetDouble(18), r.GetDouble(19), r.GetStringOrNull(36)),
         r.GetStringOrNull(20), r.GetInt64(21), r.GetFieldValue<byte[]>(22), r.GetBoolean(23), r.GetInt32(24), r.GetTimeOrNull(25),
         r.GetBytesOrNull(26), r.IsDBNull(27) ? null : r.GetInt64(27), r.GetTimeOrNull(28), r.GetTime(29), r.GetTimeOrNull(30), r.GetTimeOrNull(31),
         r.GetTimeOrNull(32), r.GetStringOrNull(33), r.GetStringOrNull(34), r.GetBoolean(35));

@@ -21,7 +21,7 @@ internal sealed class SqliteStampStore(SqliteConnections db) : IStampStore
                 s.Document.Number, s.Document.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.Document.Value, s.Placement.Page, s.Placement.X1,
                 s.Placement.Y1, s.Placement.X2, s.Placement.Y2, s.FileName, s.InputBytes, s.InputSha256, s.IsJob ? 1 : 0, s.JobRuns, Sq.Time(s.NextRunAt),
                 s.OutputSha256, s.OutputBytes, Sq.Time(s.StampedAt), Sq.Time(s.CreatedAt), Sq.Time(s.CompletedAt), Sq.Time(s.FileExpiresAt),
-                Sq.Time(s.FilePurgedAt), s.ErrorCode, s.ErrorMessage, s.ErrorRetryable ? 1 : 0,
+                Sq.Time(s.FilePurgedAt), s.ErrorCode, s.ErrorMessage, s.ErrorRetryable ? 1 : 0, s.Placement.Auto,
             ];
             var names = values.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
             var inserted = await Sq.ExecuteAsync(conn, tx, $"INSERT INTO stamps ({Columns}) VALUES ({string.Join(", ", names)}) ON CONFLICT (id) DO NOTHING",
@@ -53,10 +53,12 @@ internal sealed class SqliteStampStore(SqliteConnections db) : IStampStore
     public async Task<bool> CompleteAsync(UInt128 id, UInt128 token, int attempt, StampCompletion c, CancellationToken cancellationToken = default) =>
         await Sq.ExecuteAsync(db, """
             UPDATE stamps SET state = 3, output_sha256 = $o, output_bytes = $b, stamped_at = $s, completed_at = $c, file_expires_at = $e,
-                lease_token = NULL, lease_until = NULL
+                lease_token = NULL, lease_until = NULL, rect_x1 = COALESCE($x1, rect_x1), rect_y1 = COALESCE($y1, rect_y1), rect_x2 = COALESCE($x2, rect_x2),
+                rect_y2 = COALESCE($y2, rect_y2), placement_auto = COALESCE($pa, placement_auto)
             WHERE id = $id AND lease_token = $t AND attempt = $a AND state = 2
             """, cancellationToken, ("$id", Sq.Id(id)), ("$t", Sq.Id(token)), ("$a", attempt), ("$o", c.OutputSha256), ("$b", c.OutputBytes),
-            ("$s", Sq.Time(c.StampedAt)), ("$c", Sq.Time(c.CompletedAt)), ("$e", Sq.Time(c.FileExpiresAt))).ConfigureAwait(false) == 1;
+            ("$s", Sq.Time(c.StampedAt)), ("$c", Sq.Time(c.CompletedAt)), ("$e", Sq.Time(c.FileExpiresAt)), ("$x1", c.Placed?.X1), ("$y1", c.Placed?.Y1),
+            ("$x2", c.Placed?.X2), ("$y2", c.Placed?.Y2), ("$pa", c.Placed?.Auto)).ConfigureAwait(false) == 1;
 
     public async Task<bool> FailAsync(UInt128 id, UInt128 token, int attempt, string code, string message, bool retryable, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         await Sq.ExecuteAsync(db, """
@@ -140,7 +142,7 @@ internal sealed class SqliteStampStore(SqliteConnections db) : IStampStore
         SerialNumber.Parse(r.GetString(7)).Value, r.GetId(8), r.IsDBNull(9) ? UInt128.Zero : r.GetId(9), r.GetTimeOrNull(10),
         new StampDocument(r.GetString(11), r.GetStringOrNull(12),
             r.IsDBNull(13) ? null : DateOnly.ParseExact(r.GetString(13), "yyyy-MM-dd", CultureInfo.InvariantCulture), r.IsDBNull(14) ? null : r.GetInt64(14)),
-        new StampPlacement(r.GetInt32(15), r.GetDouble(16), r.GetDouble(17), r.GetDouble(18), r.GetDouble(19)),
+        new StampPlacement(r.GetInt32(15), r.GetDouble(16), r.GetDouble(17), r.GetDouble(18), r.GetDouble(19), r.GetStringOrNull(36)),
         r.GetStringOrNull(20), r.GetInt64(21), (byte[])r[22], r.GetInt64(23) == 1, r.GetInt32(24), r.GetTimeOrNull(25),
         r.GetBytesOrNull(26), r.IsDBNull(27) ? null : r.GetInt64(27), r.GetTimeOrNull(28), r.GetTime(29), r.GetTimeOrNull(30), r.GetTimeOrNull(31),
         r.GetTimeOrNull(32), r.GetStringOrNull(33), r.GetStringOrNull(34), r.GetInt64(35) == 1);

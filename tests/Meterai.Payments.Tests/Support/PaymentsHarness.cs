@@ -108,6 +108,7 @@ public sealed class PaymentsHarness : IAsyncDisposable
         config.TryAdd("Identity:PasswordIterations", "1000");
         config.TryAdd("Logging:LogLevel:Default", "Warning");
         config.TryAdd("Secrets:KeyEncryptionKey", TestSecrets.KeyEncryptionKey);
+        config.TryAdd("Stamping:PublicBaseUrl", "https://meterai.test"); // Production refuses to start without it
         var codes = new RecordingCodeSender();
         var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", .. config.Select(kv => $"--{kv.Key}={kv.Value}")],
             services => services.AddSingleton<IOneTimeCodeSender>(codes));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Meterai.Pdf.Stamping;
 using Meterai.Pdf.Tests.Support;
 
 namespace Meterai.Pdf.Tests.Cli;
@@ -40,6 +41,22 @@ public class CliTests
         Assert.Contains("integrity:   VALID", verify.Out);
         Assert.Contains("trusted:     yes", verify.Out);
         Assert.Contains("RESULT: every signature is valid", verify.Out);
+    }
+
+    [Fact]
+    public void Stamp_without_a_rect_takes_the_free_spot_nearest_the_bottom_right()
+    {
+        // Text over the whole bottom-right corner (the usual place included), whatever the default size.
+        var page = global::Meterai.Bench.SamplePdf.Page(global::Meterai.Bench.SamplePdf.TextBlock(250, DefaultStampSize.Margin + DefaultStampSize.Height + 20, 10, 60));
+        var input = Fixtures.Fixtures.Save("cli-auto-in.pdf", page);
+        var output = Path.Combine(Path.GetDirectoryName(input)!, "cli-auto-out.pdf");
+
+        var stamp = Meterai("stamp", input, "-o", output);
+
+        Assert.True(stamp.Code == 0, stamp.Err);
+        Assert.Contains("placement:  auto, moved off the page's ink", stamp.Out);
+        var expected = PageInspector.ChooseSpot(new MemoryStream(page), 1).Value.Rect;
+        Assert.Contains(FormattableString.Invariant($"rectangle:  [{expected.X1:0.##} {expected.Y1:0.##} {expected.X2:0.##} {expected.Y2:0.##}]"), stamp.Out);
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed class TestService : ApiClient, IAsyncDisposable
         DataDirectory = dataDirectory;
     }
 
+    /// <summary>The public address a Production test node is given (its QR codes and links point there).</summary>
+    public const string TestPublicBaseUrl = "https://meterai.test";
+
     public WebApplication App { get; }
 
     public RecordingCodeSender Codes { get; }
@@ -71,6 +74,12 @@ public sealed class TestService : ApiClient, IAsyncDisposable
             "--" + TestSecrets.Setting,
         };
         if (options.Provider == DatabaseProvider.Postgres) args.Add($"--Database:ConnectionString={options.ConnectionString}");
+        // Production needs the public address the QR codes point at; a test that sets its own (or runs Development) says so.
+        if (!settings.Any(s => s.StartsWith(Meterai.Server.Stamping.PublicAddress.Setting + "=", StringComparison.Ordinal) || s.StartsWith("environment=", StringComparison.Ordinal)))
+        {
+            args.Add($"--{Meterai.Server.Stamping.PublicAddress.Setting}={TestPublicBaseUrl}");
+        }
+
         args.AddRange(settings.Select(s => "--" + s));
         var codes = new RecordingCodeSender();
         var logs = new CapturedLogs();

@@ -147,6 +147,25 @@ public abstract class StampJournalContract(DatabaseBackend backend)
     }
 
     [Fact]
+    public async Task A_closing_keeps_the_rectangle_an_automatic_placement_chose_and_leaves_a_given_one_as_it_was()
+    {
+        await using var db = await backend.OpenAsync();
+        var applicant = await ApplicantAsync(db, 2);
+        var auto = New(applicant) with { Placement = new StampPlacement(1, 0, 0, 0, 0) };
+        var given = New(applicant);
+        foreach (var r in new[] { auto, given }) await OpenAndReserveAsync(db, r);
+        Assert.True((await db.Stamps.GetAsync(auto.Id, Ct))!.Placement.IsUnchosen);
+
+        var chosen = new StampPlacement(1, 433.5, 124, 571.5, 214, StampPlacement.FreeSpot);
+        var close = Close(auto);
+        Assert.True((await db.StampJournal.CloseAsync(close with { Completion = close.Completion with { Placed = chosen } }, Ct)).Completed);
+        Assert.True((await db.StampJournal.CloseAsync(Close(given), Ct)).Completed);
+
+        Assert.Equal(chosen, (await db.Stamps.GetAsync(auto.Id, Ct))!.Placement);
+        Assert.Equal(given.Placement, (await db.Stamps.GetAsync(given.Id, Ct))!.Placement);
+    }
+
+    [Fact]
     public async Task Many_stamps_at_once_open_and_close_as_they_would_one_by_one()
     {
         await using var db = await backend.OpenAsync();

@@ -70,6 +70,25 @@ public abstract class StampStoreContract(DatabaseBackend backend)
     }
 
     [Fact]
+    public async Task A_completion_stores_the_rectangle_an_automatic_placement_chose_and_why()
+    {
+        await using var db = await backend.OpenAsync();
+        var token = LedgerId.New();
+        var (s, _) = await db.Stamps.BeginAsync(New(await ApplicantAsync(db), token: token) with { Placement = new StampPlacement(3, 0, 0, 0, 0) }, Ct);
+        Assert.True(s.Placement.IsAutomatic);
+        Assert.True(s.Placement.IsUnchosen);
+
+        var placed = new StampPlacement(3, 448, 24, 588, 114, "page_full");
+        var completion = new StampCompletion(RandomNumberGenerator.GetBytes(32), 4321, T0.AddSeconds(40), T0.AddSeconds(41), T0.AddHours(72), placed);
+        Assert.True(await db.Stamps.CompleteAsync(s.Id, token, 1, completion, Ct));
+
+        var done = await db.Stamps.GetAsync(s.Id, Ct);
+        Assert.Equal(placed, done!.Placement);
+        Assert.True(done.Placement.IsAutomatic);
+        Assert.False(done.Placement.IsUnchosen);
+    }
+
+    [Fact]
     public async Task A_retryable_failure_starts_the_next_attempt_once_and_a_final_one_never()
     {
         await using var db = await backend.OpenAsync();
