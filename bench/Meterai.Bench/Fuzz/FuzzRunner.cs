@@ -106,7 +106,7 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
     private (FuzzVerdict, string) StampAndCheck(byte[] bytes)
     {
         var geometry = PageInspector.Describe(new MemoryStream(bytes, writable: false), 1);
-        var rect = geometry.IsOk ? geometry.Value.BottomRight(140, 90, 24) : new PdfRect(10, 10, 150, 100);
+        var rect = geometry.IsOk ? geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin) : new PdfRect(10, 10, 150, 100);
         var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = rect, SigningTime = DateTimeOffset.UtcNow };
         using var output = new MemoryStream();
         var result = _engine.Stamp(new MemoryStream(bytes, writable: false), output, request, signer);

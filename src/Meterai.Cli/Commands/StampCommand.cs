@@ -9,7 +9,7 @@ namespace Meterai.Cli.Commands;
 
 /// <summary>
 /// `meterai stamp IN.pdf -o OUT.pdf --page N --rect x1,y1,x2,y2`: stamps one file with the local development issuer
-/// (created under the data folder on first use). Without --rect the stamp goes 140×90 pt at the bottom right of the
+/// (created under the data folder on first use). Without --rect the stamp goes 62×62 pt at the bottom right of the
 /// page as displayed; without --serial a fresh serial is minted (no registry is involved: this is a local tool).
 /// </summary>
 internal static class StampCommand
@@ -19,7 +19,7 @@ internal static class StampCommand
         var input = new Argument<FileInfo>("input") { Description = "the PDF to stamp" };
         var output = new Option<FileInfo>("--output", "-o") { Description = "where to write the stamped PDF", Required = true };
         var page = new Option<int>("--page") { Description = "page to stamp (1-based)", DefaultValueFactory = _ => 1 };
-        var rect = new Option<string?>("--rect") { Description = "x1,y1,x2,y2 in points, in the page's default user space (default: 140x90 pt at the bottom right)" };
+        var rect = new Option<string?>("--rect") { Description = "x1,y1,x2,y2 in points, in the page's default user space (default: 62x62 pt at the bottom right)" };
         var serial = new Option<string?>("--serial") { Description = "the e-Meterai serial (default: a new one)" };
         var password = new Option<string?>("--password") { Description = "user or owner password of an encrypted PDF" };
         var certify = new Option<bool>("--certify") { Description = "certify the document (DocMDP P=2) when it has no earlier signature" };

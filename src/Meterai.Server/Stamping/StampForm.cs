@@ -10,7 +10,7 @@ namespace Meterai.Server.Stamping;
 
 /// <summary>
 /// The fields of a stamp request, checked: <c>page</c> (1-based, default 1), <c>rect</c> (<c>x1,y1,x2,y2</c> in points in
-/// the page's default user space; default: 140×90 pt at the bottom right of the page as displayed),
+/// the page's default user space; default: 62×62 pt (DefaultStampSize) at the bottom right of the page as displayed),
 /// <c>document_type</c> (required, a code from /api/v1/document-types), <c>document_number</c>, <c>document_date</c>
 /// (yyyy-mm-dd, from 1900-01-01 to tomorrow in WIB: <see cref="DocumentDates"/>), <c>document_value</c> (whole Rupiah), <c>applicant_id</c> (required when a channel stamps for one of its
 /// applicants), <c>password</c> (of an encrypted PDF).

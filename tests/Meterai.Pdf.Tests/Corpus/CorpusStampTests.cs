@@ -65,7 +65,7 @@ public class CorpusStampTests
         {
             var g = PageInspector.Describe(new MemoryStream(input, writable: false), page, password);
             if (!g.IsOk) return g.Error;
-            rect = g.Value.BottomRight(140, 90, 24);
+            rect = g.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
         }
 
         var request = new StampRequest { Serial = SerialNumber.New(), Page = page, Rectangle = rect.Value, SigningTime = DateTimeOffset.Now, Password = password };
@@ -87,7 +87,7 @@ public class CorpusStampTests
         foreach (var page in targets)
         {
             var g = PageInspector.Describe(new MemoryStream(current, writable: false), page, password).Value;
-            var rect = g.BottomRight(140, 90, 24);
+            var rect = g.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
             var output = new MemoryStream();
             var result = TryStamp(current, page, rect, password, output);
             if (!result.IsOk && row.Reason.Contains("else reject", StringComparison.Ordinal) && result.Error.Code == PdfErrorCodes.Truncated) return;
