@@ -1,3 +1,4 @@
+using Meterai.Core.Serials;
 using Meterai.Pdf.Stamping;
 using Meterai.Pdf.Structure;
 using Meterai.TestSupport;
@@ -39,7 +40,10 @@ public class StampScanTests
     {
         var engine = new StampEngine(new StampEngineOptions { PublicBaseUrl = baseUrl });
         var input = Fixtures.Fixtures.Plain;
-        var request = Request(input, rect: new PdfRect(300, 100, 300 + width, 100 + height));
+        // A fixed serial per case: the test reads the same symbol every run (the hole's margin was measured over
+        // random serials, see StampStyle.HoleAcross).
+        var serial = SerialNumber.Parse(Appearance.StampAppearanceBuilderTests.WithCheck(FormattableString.Invariant($"SCAN{width:000}{height:000}{dpi:000}{baseUrl.Length:00}").PadRight(21, 'Q'))).Value;
+        var request = Request(input, rect: new PdfRect(300, 100, 300 + width, 100 + height)) with { Serial = serial };
         var (output, _) = Stamp(input, request, engine);
         var name = FormattableString.Invariant($"{width}x{height}-{dpi}dpi-{new Uri(baseUrl).Host}");
 
