@@ -51,7 +51,7 @@ internal static class StampImageEndpoint
             })
             .RequireAuthorization(AccessPolicies.Authenticated)
             .WithTags("Stamping")
-            .WithSummary("A serial's stamp as a picture (PNG, or JPEG with format=jpeg or Accept: image/jpeg), size 64–1024 px (default 183): its applicant, its channel, or an auditor")
+            .WithSummary("A serial's stamp as a picture (PNG, or JPEG with format=jpeg or Accept: image/jpeg), size 128–1024 px (default 183): its applicant, its channel, or an auditor")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .Problems(400, SerialErrors.InvalidLength, SerialErrors.InvalidCharacter, SerialErrors.InvalidCheckCharacter, SizeInvalid, FormatInvalid)
             .Problems(401, IdentityErrors.TokenCodes)

@@ -40,7 +40,7 @@ public abstract class StampImageContract(DatabaseBackend backend)
         Assert.Equal(verifyUrl, Scan(await accepted.Content.ReadAsByteArrayAsync(Ct), "jpg"));
 
         // The smallest picture allowed still scans.
-        using var small = await GetAsync(service, $"/api/v1/serials/{serial}/image?size=64", world.ChannelToken);
+        using var small = await GetAsync(service, $"/api/v1/serials/{serial}/image?size=128", world.ChannelToken);
         Assert.Equal(verifyUrl, Scan(await small.Content.ReadAsByteArrayAsync(Ct), "png"));
     }
 
@@ -61,7 +61,7 @@ public abstract class StampImageContract(DatabaseBackend backend)
         Assert.Equal(unknown.GetProperty("detail").GetString(), theirs.GetProperty("detail").GetString()); // no existence leak
         Assert.Equal(unknown.GetProperty("detail").GetString(), strangers.GetProperty("detail").GetString());
 
-        await ProblemAssert.IsAsync(await GetAsync(service, $"/api/v1/serials/{serial}/image?size=63", one.ChannelToken), 400, StampImageEndpoint.SizeInvalid);
+        await ProblemAssert.IsAsync(await GetAsync(service, $"/api/v1/serials/{serial}/image?size=127", one.ChannelToken), 400, StampImageEndpoint.SizeInvalid);
         await ProblemAssert.IsAsync(await GetAsync(service, $"/api/v1/serials/{serial}/image?size=1025", one.ChannelToken), 400, StampImageEndpoint.SizeInvalid);
         await ProblemAssert.IsAsync(await GetAsync(service, $"/api/v1/serials/{serial}/image?size=99999999999", one.ChannelToken), 400, StampImageEndpoint.SizeInvalid);
         await ProblemAssert.IsAsync(await GetAsync(service, $"/api/v1/serials/{serial}/image?size=-5", one.ChannelToken), 400, StampImageEndpoint.SizeInvalid);

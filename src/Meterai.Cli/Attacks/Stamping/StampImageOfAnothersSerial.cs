@@ -30,9 +30,12 @@ public sealed class StampImageOfAnothersSerial : IAttack
 
         var evidence = $"another's serial {theirs}, unknown serial {none}, no token {anonymous}, size=100000 {huge}";
         if (theirs.Status == HttpStatusCode.OK) return AttackOutcome.Breached($"a stranger got another applicant's stamp picture: {evidence}");
-        if (theirs.Status != none.Status || theirs.Text != none.Text) return AttackOutcome.Breached($"another's serial answers unlike an unknown one: {evidence}");
+        if (theirs.Status != none.Status || theirs.ProblemCode != none.ProblemCode || Detail(theirs) != Detail(none)) return AttackOutcome.Breached($"another's serial answers unlike an unknown one: {evidence}");
         if (anonymous.Status != HttpStatusCode.Unauthorized) return AttackOutcome.Breached($"no token was not refused with 401: {evidence}");
         if (huge.Status != HttpStatusCode.BadRequest) return AttackOutcome.Breached($"an oversized picture was not refused with 400: {evidence}");
         return AttackOutcome.Held(evidence);
     }
+
+    private static string? Detail(HttpAnswer answer) =>
+        answer.Body.Length > 0 && answer.Json.TryGetProperty("detail", out var d) ? d.GetString() : null;
 }
