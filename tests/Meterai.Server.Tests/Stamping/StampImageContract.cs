@@ -29,7 +29,10 @@ public abstract class StampImageContract(DatabaseBackend backend)
         using var png = await GetAsync(service, $"/api/v1/serials/{serial}/image?size=183", world.ChannelToken);
         Assert.Equal(HttpStatusCode.OK, png.StatusCode);
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(verifyUrl, Scan(await png.Content.ReadAsByteArrayAsync(Ct), "png"));
+        var picture = await png.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal(verifyUrl, Scan(picture, "png"));
+        var artifacts = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "TestResults", "stamp-sizes")).FullName;
+        File.WriteAllBytes(Path.Combine(artifacts, "serial-image-183px.png"), picture);
 
         using var jpeg = await GetAsync(service, $"/api/v1/serials/{serial}/image?format=jpeg&size=400", world.ChannelToken);
         Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
