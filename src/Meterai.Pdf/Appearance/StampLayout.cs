@@ -64,6 +64,8 @@ public sealed class StampLayout
         SerialSize = serial.Size;
         SerialBaseline = serial.Baseline;
         _metrics = metrics;
+        var text = lines.Count == 0 ? 0 : lines.Min(l => l.Size);
+        Score = Math.Min(ModuleSize / StampStyle.MinModule, Math.Min(text / StampStyle.MinTextSize, SerialSize / StampStyle.MinSerialSize));
     }
 
     public double Width { get; }
@@ -104,14 +106,7 @@ public sealed class StampLayout
     public double ModuleSize => Qr.Width / QrModules;
 
     /// <summary>The smallest ratio of a module or a line's size to its legibility minimum: ≥ 1 means legible.</summary>
-    public double Score
-    {
-        get
-        {
-            var text = Lines.Count == 0 ? 0 : Lines.Min(l => l.Size);
-            return Math.Min(ModuleSize / StampStyle.MinModule, Math.Min(text / StampStyle.MinTextSize, SerialSize / StampStyle.MinSerialSize));
-        }
-    }
+    public double Score { get; }
 
     public bool IsLegible => Score >= 1;
 
