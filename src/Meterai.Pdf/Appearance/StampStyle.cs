@@ -43,8 +43,12 @@ internal static class StampStyle
     /// </summary>
     public const double HoleAcross = 0.36, HoleUp = 0.28;
 
-    /// <summary>The last QR version whose middle has no alignment pattern (version 7 adds one at the centre).</summary>
-    public const int LastFramedVersion = 6;
+    /// <summary>
+    /// The last QR version framed with a hole (verify URLs up to 64 alphanumeric characters): the hole's size was
+    /// measured up to version 5; a longer URL gets the QR code above the panel, unbroken (version 7 would also put an
+    /// alignment pattern in the middle).
+    /// </summary>
+    public const int LastFramedVersion = 5;
 
     /// <summary>Stamps at least this much wider than high (or higher than wide) put the panel beside (below) the QR code.</summary>
     public const double SideBySideAspect = 1.4;
