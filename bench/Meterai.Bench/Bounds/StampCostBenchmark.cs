@@ -40,7 +40,7 @@ public static class StampCostBenchmark
             }
             else
             {
-                var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = geometry.Value.BottomRight(140, 90, 24), SigningTime = DateTimeOffset.UtcNow };
+                var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin), SigningTime = DateTimeOffset.UtcNow };
                 using var second = Open();
                 var stamped = engine.Stamp(second, output, request, signer);
                 if (!stamped.IsOk) outcome = stamped.Error.Code;

@@ -46,7 +46,7 @@ public static class LargeFileBenchmark
         using var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, 4096);
         var geometry = PageInspector.Describe(input, 1);
         if (!geometry.IsOk) throw new InvalidOperationException(geometry.Error.ToString());
-        var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = geometry.Value.BottomRight(140, 90, 24), SigningTime = DateTimeOffset.UtcNow };
+        var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin), SigningTime = DateTimeOffset.UtcNow };
         var result = engine.Stamp(input, output, request, signer);
         if (!result.IsOk) throw new InvalidOperationException(result.Error.ToString());
     }

@@ -49,7 +49,7 @@ public static class StampBenchmark
     {
         var geometry = PageInspector.Describe(new MemoryStream(input, writable: false), 1);
         if (!geometry.IsOk) throw new InvalidOperationException($"cannot read page 1: {geometry.Error}");
-        return geometry.Value.BottomRight(140, 90, 24);
+        return geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
     }
 
     private static readonly SerialNumber[] Serials = Enumerable.Range(0, 4096).Select(_ => SerialNumber.New()).ToArray();

@@ -9,7 +9,7 @@ namespace Meterai.Cli.Commands;
 
 /// <summary>
 /// `meterai stamp IN.pdf -o OUT.pdf --page N --rect x1,y1,x2,y2`: stamps one file with the local development issuer
-/// (created under the data folder on first use). Without --rect the stamp goes 140×90 pt at the bottom right of the
+/// (created under the data folder on first use). Without --rect the stamp goes 62×62 pt at the bottom right of the
 /// page as displayed; without --serial a fresh serial is minted (no registry is involved: this is a local tool).
 /// </summary>
 internal static class StampCommand

@@ -23,7 +23,9 @@ internal static class AppearanceFitting
 
         var visible = page.VisibleBox;
         var (pageWidth, pageHeight) = placement.Rotate is 90 or 270 ? (visible.Height, visible.Width) : (visible.Width, visible.Height);
-        var fit = Math.Min(pageWidth / w, pageHeight / h);
+        // "Could hold" leaves the page the margin of a twentieth a side that the default placement keeps on a small
+        // page (PageGeometry.BottomRight): a 50 pt page's default 45 pt stamp is drawn scaled, not refused.
+        var fit = Math.Min(0.9 * pageWidth / w, 0.9 * pageHeight / h);
         if (fit > 1 && build(w * fit, h * fit).IsOk) throw new PdfFormatException(first.Error.Code, first.Error.Message);
 
         for (var scale = 2.0; Math.Max(w, h) * scale <= StampAppearanceBuilder.MaxSide; scale *= 2)

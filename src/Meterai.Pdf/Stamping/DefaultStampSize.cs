@@ -6,7 +6,7 @@ namespace Meterai.Pdf.Stamping;
 /// </summary>
 public static class DefaultStampSize
 {
-    public const double Width = 140;
-    public const double Height = 90;
+    public const double Width = 62;
+    public const double Height = 62;
     public const double Margin = 24;
 }

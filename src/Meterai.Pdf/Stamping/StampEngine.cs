@@ -77,7 +77,7 @@ public sealed class StampEngine
                 output,
                 request,
                 Options.Limits,
-                (width, height) => StampAppearanceBuilder.Build(serial, verifyUrl, width, height),
+                (width, height) => StampAppearanceBuilder.Build(serial, verifyUrl, width, height, Options.Emblem),
                 _ => new SignatureEntries(fieldName, reason, request.SigningTime, signerName, request.Location, verifyUrl, certify),
                 capacity,
                 _fonts);

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Appearance;
 using System.Security.Cryptography.X509Certificates;
 using Meterai.Core.Common;
 using Meterai.Pdf.Signing;
@@ -56,8 +57,9 @@ public sealed class IssuerKeys : IDisposable
         };
         // Built at the first stamp, not here: in Development without a public address the verify URL is the address
         // the server listens on, known only once it has bound (PublicationOnly: an early ask is not remembered).
+        var emblem = LoadEmblem(configuration["Stamping:EmblemFile"]);
         _engine = new Lazy<StampEngine>(
-            () => new StampEngine(new StampEngineOptions { PublicBaseUrl = address.BaseUrl, TimestampClient = tsa }),
+            () => new StampEngine(new StampEngineOptions { PublicBaseUrl = address.BaseUrl, TimestampClient = tsa, Emblem = emblem }),
             LazyThreadSafetyMode.PublicationOnly);
         Profile = CadesSignature.For(Signer);
     }
@@ -75,4 +77,16 @@ public sealed class IssuerKeys : IDisposable
     public TimestampAuthority? TimestampAuthority { get; }
 
     public void Dispose() => _development?.Dispose();
+
+    /// <summary>
+    /// The operator's emblem (<c>Stamping:EmblemFile</c>, an SVG of filled paths: see <see cref="EmblemSvg"/>), or the
+    /// neutral ornament when none is configured. A file that is set but unreadable stops the start, rather than
+    /// stamping without the emblem the operator asked for.
+    /// </summary>
+    private static StampEmblem LoadEmblem(string? file)
+    {
+        if (string.IsNullOrWhiteSpace(file)) return StampEmblem.Ornament;
+        var parsed = EmblemSvg.Parse(File.ReadAllText(file));
+        return parsed.IsOk ? parsed.Value : throw new InvalidOperationException($"Stamping:EmblemFile {file}: {parsed.Error.Message}");
+    }
 }

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Appearance;
 using Meterai.Core.Common;
 using Meterai.Core.Identity;
 using Meterai.Core.Stamping;
@@ -16,6 +17,7 @@ internal static class StampEndpoints
     public static void Map(IEndpointRouteBuilder app, long maxUploadBytes)
     {
         var api = app.MapGroup("/api/v1").WithTags("Stamping");
+        StampImageEndpoint.Map(api);
 
         api.MapGet("/document-types", () => Results.Ok(DocumentTypes.All.Select(t => new { code = t.Code, name_id = t.NameId, name_en = t.NameEn })))
             .AllowAnonymous()
@@ -54,7 +56,7 @@ internal static class StampEndpoints
             .Problems(415, "unsupported_media_type", PdfErrorCodes.NotAPdf)
             .Problems(422, IdempotencyKey.Reused, "password_not_supported_for_jobs", PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
                 PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.CertifiedNoEmptyField, PdfErrorCodes.FieldLocked,
-                PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded)
+                PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, StampAppearanceErrors.RectTooSmall, StampAppearanceErrors.RectInvalid, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded)
             .Problems(429, StampErrors.TooManyInProgress)
             .Problems(503, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, "timestamp_unavailable", "serial_unavailable", "internal_error");
 

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Appearance;
 using Meterai.Core.Common;
 using Meterai.Core.Distribution;
 using Meterai.Core.Ledger;
@@ -47,7 +48,7 @@ public sealed class StampProcessor(
         PdfErrorCodes.NotAPdf, PdfErrorCodes.Truncated, PdfErrorCodes.DamagedSignedFile, PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword,
         PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.CertifiedNoEmptyField, PdfErrorCodes.FieldLocked, PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage,
         PdfErrorCodes.TooLarge, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.Malformed, PdfErrorCodes.InvalidRequest,
-        PdfErrorCodes.WorkLimitExceeded,
+        PdfErrorCodes.WorkLimitExceeded, StampAppearanceErrors.RectTooSmall, StampAppearanceErrors.RectInvalid,
     ];
 
     /// <summary>Codes a file or request causes: the same request would meet them again, so they are final.</summary>

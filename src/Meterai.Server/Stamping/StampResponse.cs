@@ -1,4 +1,5 @@
 using Meterai.Core.Common;
+using Meterai.Core.Serials;
 using Meterai.Core.Stamping;
 
 namespace Meterai.Server.Stamping;
@@ -56,7 +57,7 @@ public sealed record StampResponse(
             s.InputBytes, Convert.ToHexStringLower(s.InputSha256), s.OutputSha256 is null ? null : Convert.ToHexStringLower(s.OutputSha256), s.OutputBytes,
             s.StampedAt, s.CreatedAt, s.CompletedAt, s.FileExpiresAt, s.State == StampState.Completed && s.FilePurgedAt is null, s.IsJob,
             s.ErrorCode is null ? null : new StampErrorResponse(s.ErrorCode, s.ErrorMessage, s.ErrorRetryable),
-            new StampLinks($"/api/v1/stamps/{id}", $"/api/v1/stamps/{id}/file", $"{publicBaseUrl.TrimEnd('/')}/v/{s.Serial.Value}"),
+            new StampLinks($"/api/v1/stamps/{id}", $"/api/v1/stamps/{id}/file", VerifyAddress.For(publicBaseUrl, s.Serial)),
             PlacementResponse.From(s.Placement));
     }
 }

@@ -1,3 +1,4 @@
+using Meterai.Pdf.Appearance;
 using Meterai.Core.Stamping;
 using Meterai.Pdf;
 using Meterai.Pdf.Signing;
@@ -36,7 +37,7 @@ public static class StampingServiceExtensions
         ErrorStatus.Register(StatusCodes.Status413PayloadTooLarge, PdfErrorCodes.TooLarge);
         ErrorStatus.Register(StatusCodes.Status422UnprocessableEntity, PdfErrorCodes.Truncated, PdfErrorCodes.Malformed, PdfErrorCodes.DamagedSignedFile,
             PdfErrorCodes.PasswordRequired, PdfErrorCodes.WrongPassword, PdfErrorCodes.PermissionDenied, PdfErrorCodes.CertifiedNoChanges, PdfErrorCodes.CertifiedNoEmptyField, PdfErrorCodes.FieldLocked,
-            PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded);
+            PdfErrorCodes.PageOutOfRange, PdfErrorCodes.RectOffPage, StampAppearanceErrors.RectTooSmall, StampAppearanceErrors.RectInvalid, PdfErrorCodes.UnsupportedEncryption, PdfErrorCodes.LimitExceeded, PdfErrorCodes.WorkLimitExceeded);
         ErrorStatus.Register(StatusCodes.Status400BadRequest, PdfErrorCodes.InvalidRequest, StampErrors.DocumentTypeUnknown);
         ErrorStatus.Register(StatusCodes.Status503ServiceUnavailable, StampErrors.Busy, StampErrors.Interrupted, StampErrors.ReservationExpired, StampErrors.JobFailed, "serial_unavailable",
             "internal_error", SigningErrors.TimestampUnavailableCode, SigningErrors.TimestampRejectedCode, SigningErrors.TimestampInvalidCode,

@@ -31,7 +31,7 @@ public sealed class SerialLookup(ISerialStore serials, IChannelStore channels, S
         var channel = await ChannelAsync(record.ChannelId, ct);
         return new SerialResponse(record.Serial.Value, record.State.ToString().ToLowerInvariant(), record.State == SerialState.Stamped, Channel.FaceValue, "IDR",
             record.StampedAt, record.DocumentSha256 is null ? null : Convert.ToHexStringLower(record.DocumentSha256), record.Page,
-            channel?.Code ?? "unknown", channel?.Name ?? "unknown", $"{address.BaseUrl}/v/{record.Serial.Value}");
+            channel?.Code ?? "unknown", channel?.Name ?? "unknown", VerifyAddress.For(address.BaseUrl, record.Serial));
     }
 
     private async Task<Channel?> ChannelAsync(UInt128 id, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace Meterai.Pdf.Tests.Appearance;
 public class StampAppearanceBuilderTests
 {
     private static readonly SerialNumber Serial = SerialNumber.Parse(WithCheck("0123456789ABCDEFGHIJK")).Value;
-    private static readonly string Url = "https://meterai.example.id/v/" + Serial.Value;
+    private static readonly string Url = VerifyAddress.For("https://meterai.example", Serial); // 48 characters: QR version 4
 
     [Fact]
     public void Same_inputs_give_the_same_bytes()
@@ -21,10 +21,10 @@ public class StampAppearanceBuilderTests
     }
 
     [Fact]
-    public void Content_shows_the_four_lines_and_the_whole_serial()
+    public void Content_shows_the_panel_lines_and_the_whole_serial()
     {
         Assert.Equal(
-            ["METERAI ELEKTRONIK", "10000", "SEPULUH RIBU RUPIAH", Serial.Value],
+            ["METERAI", "ELEKTRONIK", "10000", "SEPULUH RIBU RUPIAH", Serial.Value],
             ContentTokens.ShownStrings(Build(200, 80).Content));
     }
 
@@ -47,14 +47,20 @@ public class StampAppearanceBuilderTests
         Assert.Equal(tokens.Count(t => t == "BT"), tokens.Count(t => t == "ET"));
     }
 
-    [Fact]
-    public void Qr_rectangles_reproduce_qrcoder_matrix_module_for_module()
+    [Theory]
+    [InlineData(200, 80)] // beside: every module drawn
+    [InlineData(62, 62)] // framed: all but those under the panel
+    public void Qr_rectangles_reproduce_qrcoder_matrix_module_for_module(double width, double height)
     {
-        using var expected = QRCodeGenerator.GenerateQrCode(Url, QRCodeGenerator.ECCLevel.M);
-        var n = expected.ModuleMatrix.Count;
-        Assert.Equal(17 + 4 * expected.Version + 8, n); // QRCoder's matrix carries the 4-module quiet zone
+        using var expected = QRCodeGenerator.GenerateQrCode(Url, QRCodeGenerator.ECCLevel.H);
+        Assert.Equal(4, expected.Version);
+        Assert.Equal(17 + 4 * expected.Version + 8, expected.ModuleMatrix.Count); // QRCoder's matrix carries the 4-module quiet zone
+        var layout = Layout(width, height);
+        var n = expected.ModuleMatrix.Count - 2 * layout.QrTrim;
+        Assert.Equal(n, layout.QrModules);
+        bool Dark(int row, int col) => !layout.Hole.Contains(col, row) && expected.ModuleMatrix[row + layout.QrTrim][col + layout.QrTrim];
 
-        var tokens = ContentTokens.Tokenize(Build(200, 80).Content);
+        var tokens = ContentTokens.Tokenize(Build(width, height).Content);
         var cm = tokens.IndexOf("cm");
         var drawn = new bool[n, n];
         var runs = 0;
@@ -62,8 +68,8 @@ public class StampAppearanceBuilderTests
         {
             Assert.Equal("re", tokens[i + 4]);
             Assert.Equal("1", tokens[i + 3]); // one module high: runs are horizontal
-            int x = int.Parse(tokens[i]), y = int.Parse(tokens[i + 1]), width = int.Parse(tokens[i + 2]);
-            for (var c = x; c < x + width; c++)
+            int x = int.Parse(tokens[i]), y = int.Parse(tokens[i + 1]), w = int.Parse(tokens[i + 2]);
+            for (var c = x; c < x + w; c++)
             {
                 Assert.False(drawn[n - 1 - y, c], "modules drawn twice");
                 drawn[n - 1 - y, c] = true;
@@ -72,47 +78,56 @@ public class StampAppearanceBuilderTests
             runs++;
         }
 
-        for (var row = 0; row < n; row++)
-        {
-            for (var col = 0; col < n; col++) Assert.True(expected.ModuleMatrix[row][col] == drawn[row, col], $"module ({row},{col}) differs");
-        }
-
-        // Runs are maximal: the count equals the number of dark runs in the matrix.
         var expectedRuns = 0;
         for (var row = 0; row < n; row++)
         {
             for (var col = 0; col < n; col++)
             {
-                if (expected.ModuleMatrix[row][col] && (col == 0 || !expected.ModuleMatrix[row][col - 1])) expectedRuns++;
+                Assert.True(Dark(row, col) == drawn[row, col], $"module ({row},{col}) differs");
+                if (Dark(row, col) && (col == 0 || !Dark(row, col - 1))) expectedRuns++;
             }
         }
 
-        Assert.Equal(expectedRuns, runs);
-        Assert.Equal(1, tokens.Count(t => t == "f") - 2); // background and QR white square are the other two fills
+        Assert.Equal(expectedRuns, runs); // runs are maximal
+        Assert.Equal(width == height, layout.Hole.Columns > 0);
     }
 
     [Theory]
-    [InlineData(220, 80, true)]
-    [InlineData(400, 120, true)]
-    [InlineData(110, 150, false)]
-    [InlineData(120, 120, false)]
-    [InlineData(130, 400, false)]
-    public void Wide_rectangles_put_the_qr_beside_the_text_and_tall_ones_above_it(double width, double height, bool beside)
+    [InlineData(220, 80, StampArrangement.Beside)]
+    [InlineData(160, 54, StampArrangement.Beside)]
+    [InlineData(400, 100, StampArrangement.Beside)]
+    [InlineData(54, 54, StampArrangement.Framed)]
+    [InlineData(80, 70, StampArrangement.Framed)]
+    [InlineData(54, 120, StampArrangement.Stacked)]
+    public void Squares_are_framed_by_the_qr_code_and_wide_or_tall_stamps_put_the_panel_beside_or_below(double width, double height, StampArrangement arrangement)
     {
-        var layout = StampLayout.Compute(width, height, 41, StampTextMetrics.Default);
-        Assert.True(layout.IsLegible);
-        Assert.Equal(beside, layout.QrBesideText);
-        if (beside) Assert.True(layout.Qr.X + layout.Qr.Width <= layout.Text.X);
-        else Assert.True(layout.Text.Top <= layout.Qr.Y);
+        var layout = Layout(width, height);
+        Assert.True(layout.IsLegible, $"score {layout.Score}");
+        Assert.Equal(arrangement, layout.Arrangement);
+        var panel = layout.Panel.Box;
+        switch (arrangement)
+        {
+            case StampArrangement.Framed:
+                Assert.True(panel.X > layout.Qr.X && panel.Right < layout.Qr.Right && panel.Y > layout.Qr.Y && panel.Top < layout.Qr.Top, "the panel sits inside the QR square");
+                Assert.True(layout.Hole.Columns > 0 && layout.Hole.Rows > 0);
+                break;
+            case StampArrangement.Beside:
+                Assert.True(layout.Qr.Right <= panel.X + 1e-9, "the panel is right of the QR code");
+                Assert.Equal(0, layout.Hole.Columns);
+                break;
+            default:
+                Assert.True(panel.Top <= layout.Qr.Y + 1e-9, "the panel is below the QR code");
+                break;
+        }
     }
 
     [Fact]
-    public void Every_accepted_size_keeps_modules_and_text_above_their_minimums_inside_the_frame()
+    public void Every_accepted_size_keeps_modules_and_text_above_their_minimums_inside_the_panel()
     {
         var accepted = 0;
-        for (var width = 40.0; width <= 420; width += 19)
+        for (var width = 30.0; width <= 420; width += 13)
         {
-            for (var height = 30.0; height <= 420; height += 23)
+            for (var height = 30.0; height <= 420; height += 17)
             {
                 var result = StampAppearanceBuilder.Build(Serial, Url, width, height);
                 if (!result.IsOk)
@@ -122,25 +137,29 @@ public class StampAppearanceBuilderTests
                 }
 
                 accepted++;
-                var layout = StampLayout.Compute(width, height, 41, StampTextMetrics.Default);
-                Assert.True(layout.ModuleSize(41) >= StampStyle.MinModule, $"{width}x{height}: module {layout.ModuleSize(41)}");
-                Assert.True(layout.Fit.Serial >= StampStyle.MinSerialSize, $"{width}x{height}: serial {layout.Fit.Serial}");
-                Assert.True(Math.Min(layout.Fit.Title, layout.Fit.Words) >= StampStyle.MinTextSize, $"{width}x{height}: text");
-                Assert.True(layout.Fit.Amount > layout.Fit.Title, $"{width}x{height}: the amount should dominate");
+                var layout = Layout(width, height);
+                var metrics = StampTextMetrics.Default;
+                Assert.True(layout.ModuleSize >= StampStyle.MinModule, $"{width}x{height}: module {layout.ModuleSize}");
+                Assert.True(layout.SerialSize >= StampStyle.MinSerialSize, $"{width}x{height}: serial {layout.SerialSize}");
+                Assert.All(layout.Lines, l => Assert.True(l.Size >= StampStyle.MinTextSize, $"{width}x{height}: {l.Text} {l.Size}"));
+                Assert.True(layout.Lines[0].Size > layout.Lines[1].Size, $"{width}x{height}: METERAI should be larger than ELEKTRONIK");
 
-                var frame = layout.InnerFrame;
-                foreach (var box in new[] { layout.Qr, layout.Text })
+                var panel = layout.Panel.Box;
+                Assert.True(panel.X >= 0 && panel.Y >= 0 && panel.Right <= width + 1e-9 && panel.Top <= height + 1e-9, $"{width}x{height}: panel leaves the stamp");
+                foreach (var l in layout.Lines)
                 {
-                    Assert.True(box.X >= frame.X && box.Y >= frame.Y && box.X + box.Width <= frame.X + frame.Width && box.Top <= frame.Top, $"{width}x{height}: {box} leaves the frame");
+                    var right = l.X + layout.TextWidth(l.Text, l.Size);
+                    Assert.True(l.X >= panel.X && right <= panel.Right + 1e-9, $"{width}x{height}: {l.Text} leaves the panel across");
+                    Assert.True(l.Baseline + metrics.Ascent * l.Size <= panel.Top + 1e-9 && l.Baseline + metrics.Descent * l.Size >= panel.Y - 1e-9, $"{width}x{height}: {l.Text} leaves the panel up or down");
                 }
 
-                var text = layout.Text;
-                Assert.True(layout.Baselines[0] + StampTextMetrics.Default.Ascent * layout.Fit.Title <= text.Top + 1e-6, $"{width}x{height}: title above its box");
-                Assert.True(layout.Baselines[3] + StampTextMetrics.Default.Descent * layout.Fit.Serial >= text.Y - 1e-6, $"{width}x{height}: serial below its box");
+                Assert.True(layout.SerialBaseline + metrics.Descent * layout.SerialSize >= panel.Y - 1e-9, $"{width}x{height}: serial below the panel");
+                var emblem = layout.EmblemBox;
+                Assert.True(emblem.X >= panel.X && emblem.Right <= panel.Right + 1e-9 && emblem.Y >= panel.Y && emblem.Top <= panel.Top + 1e-9, $"{width}x{height}: emblem leaves the panel");
             }
         }
 
-        Assert.True(accepted > 50, $"only {accepted} sizes accepted");
+        Assert.True(accepted > 200, $"only {accepted} sizes accepted");
     }
 
     [Theory]
@@ -243,6 +262,9 @@ public class StampAppearanceBuilderTests
 
         throw new InvalidOperationException("no check character fits");
     }
+
+    /// <summary>The layout of <see cref="Url"/>'s QR code (version 4, 33 + 8 modules in QRCoder's matrix).</summary>
+    internal static StampLayout Layout(double width, double height) => StampPicture.Create(Serial, Url, width, height).Value.Layout;
 
     private static StampAppearance Build(double width, double height) => StampAppearanceBuilder.Build(Serial, Url, width, height).Value;
 }

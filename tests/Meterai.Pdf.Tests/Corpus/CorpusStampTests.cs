@@ -10,7 +10,8 @@ namespace Meterai.Pdf.Tests.Corpus;
 /// <summary>
 /// One test per row of the shared corpus manifest. A "stamp" row is stamped on page 1 and, for a multi-page file,
 /// again on its last page; every output must pass qpdf --check, keep the input as a byte prefix, show the stamp inside
-/// the rectangle and nowhere else (pdftoppm, compared pixel by pixel with the input), carry valid new signatures
+/// the rectangle and nowhere else (pdftoppm, compared pixel by pixel with the input), have a QR code zbarimg reads
+/// as the verify URL at 150 and 300 dpi, carry valid new signatures
 /// for pdfsig and for our verifier, and leave every earlier signature as valid — or as invalid — as it was.
 /// A "reject" row must be refused with a code that fits its reason; with the password the reason gives, it is
 /// stamped and checked like a "stamp" row.
@@ -65,7 +66,7 @@ public class CorpusStampTests
         {
             var g = PageInspector.Describe(new MemoryStream(input, writable: false), page, password);
             if (!g.IsOk) return g.Error;
-            rect = g.Value.BottomRight(140, 90, 24);
+            rect = g.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
         }
 
         var request = new StampRequest { Serial = SerialNumber.New(), Page = page, Rectangle = rect.Value, SigningTime = DateTimeOffset.Now, Password = password };
@@ -87,7 +88,7 @@ public class CorpusStampTests
         foreach (var page in targets)
         {
             var g = PageInspector.Describe(new MemoryStream(current, writable: false), page, password).Value;
-            var rect = g.BottomRight(140, 90, 24);
+            var rect = g.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin);
             var output = new MemoryStream();
             var result = TryStamp(current, page, rect, password, output);
             if (!result.IsOk && row.Reason.Contains("else reject", StringComparison.Ordinal) && result.Error.Code == PdfErrorCodes.Truncated) return;
@@ -120,6 +121,17 @@ public class CorpusStampTests
 
                 var box = PageRaster.ToPixels(rect, g.VisibleBox, g.Rotate, dpi);
                 PageRaster.AssertStampedInside(before, after, box, $"{row.File} page {page} (rotate {g.Rotate})");
+
+                // The QR code scans on the real page at screen and print resolutions (unless the page is too small for
+                // a legible stamp, which is then drawn scaled down into it: see AppearanceFitting).
+                if (rect.Width >= DefaultStampSize.Width - 0.01 && rect.Height >= DefaultStampSize.Height - 0.01)
+                {
+                    foreach (var scanDpi in new[] { 150, 300 })
+                    {
+                        var read = QrScan.Stamp(outPath, page, scanDpi, password, PageRaster.ToPixels(rect, g.VisibleBox, g.Rotate, scanDpi));
+                        Assert.Equal(Engine.Options.VerifyUrl(outcome.Serial), read);
+                    }
+                }
             }
             finally
             {

@@ -54,7 +54,7 @@ public class PlacementPixelTests
     {
         var input = Fixture(fixture);
         var geometry = PageInspector.Describe(new MemoryStream(input), 2).Value;
-        AssertLandsInside(input, geometry.BottomRight(140, 90, 24), fixture + "-br", page: 2);
+        AssertLandsInside(input, geometry.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin), fixture + "-br", page: 2);
     }
 
     [Theory]

@@ -15,7 +15,7 @@ internal static class StampTestKit
     {
         Serial = SerialNumber.New(),
         Page = page,
-        Rectangle = rect ?? PageInspector.Describe(new MemoryStream(input, writable: false), page, password).Value.BottomRight(140, 90, 24),
+        Rectangle = rect ?? PageInspector.Describe(new MemoryStream(input, writable: false), page, password).Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin),
         SigningTime = new DateTimeOffset(2025, 1, 15, 10, 30, 0, TimeSpan.FromHours(7)),
         Password = password,
     };

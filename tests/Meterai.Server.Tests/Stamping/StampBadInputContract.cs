@@ -1,3 +1,4 @@
+using Meterai.Pdf.Appearance;
 using System.Net.Http.Headers;
 using System.Text;
 using Meterai.Core.Common;
@@ -49,6 +50,15 @@ public abstract class StampBadInputContract(DatabaseBackend backend)
         await Expect(422, PdfErrorCodes.PageOutOfRange, pdf, world.Fields(("page", "9")));
         await Expect(422, PdfErrorCodes.RectOffPage, pdf, world.Fields(("rect", "2000,2000,2140,2090")));
         await Expect(422, PdfErrorCodes.Truncated, Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj\n<< /Type /Catalog"));
+        using (var small = await StampClient.PostAsync(service.Http, "/api/v1/stamps", StampClient.Form(pdf, world.Fields(("rect", "100,100,140,140"))), world.ChannelToken, Guid.NewGuid().ToString()))
+        {
+            // Below the legible minimum: the answer names the minimum for the shape, and the same request would fail again.
+            var problem = await ProblemAssert.IsAsync(small, 422, StampAppearanceErrors.RectTooSmall);
+            var minimum = System.Text.RegularExpressions.Regex.Match(problem.GetProperty("detail").GetString()!, @"at least (\d+) × (\d+) pt");
+            Assert.True(minimum.Success && minimum.Groups[1].Value == minimum.Groups[2].Value && int.Parse(minimum.Groups[1].Value) is > 40 and <= 54, problem.GetProperty("detail").GetString());
+            Assert.False(problem.GetProperty("retryable").GetBoolean());
+        }
+
         await Expect(400, "idempotency_key_missing", pdf, key: null);
         await Expect(400, "idempotency_key_invalid", pdf, key: "has spaces in it");
 
@@ -86,6 +96,9 @@ public abstract class StampBadInputContract(DatabaseBackend backend)
         await ProblemAssert.IsAsync(await service.Http.GetAsync("/api/v1/serials/ABC", Ct), 400, SerialErrors.InvalidLength);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await service.Http.GetAsync($"/v/{unknown}", Ct)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await service.Http.GetAsync("/v/ABC", Ct)).StatusCode);
+        // The QR code's upper-case form of the address reaches the same page.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await service.Http.GetAsync($"/V/{unknown}", Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await service.Http.GetAsync("/V/ABC", Ct)).StatusCode);
 
         // Verification refuses what is not a PDF, and says so of a PDF without signatures.
         await ProblemAssert.IsAsync(await StampClient.VerifyAsync(service.Http, Encoding.UTF8.GetBytes(new string('x', 2000))), 415, PdfErrorCodes.NotAPdf);
