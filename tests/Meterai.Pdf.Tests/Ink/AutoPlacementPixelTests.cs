@@ -28,7 +28,7 @@ public sealed class AutoPlacementPixelTests : IDisposable
         {
             "bottom-right-text" => SamplePdf.Page(SamplePdf.TextBlock(250, top, 10, 60)),
             "form" => SamplePdf.Page("q 1 0 0 1 240 5 cm /Fm0 Do Q", forms: ("0 0 400 200", SamplePdf.TextBlock(0, 190, 0, 60))),
-            _ => SamplePdf.Page(SamplePdf.TextBlock(300, 835, 842 - 2 * DefaultStampSize.Width - 40, 40), rotate: 90),
+            _ => SamplePdf.Page(SamplePdf.TextBlock(595 - DefaultStampSize.Margin - DefaultStampSize.Height - 100, 835, 842 - 2 * DefaultStampSize.Width - 40, 40), rotate: 90),
         };
     }
 

@@ -22,8 +22,8 @@ public sealed class PublicAddressTests(SqliteBackend backend) : IClassFixture<Sq
 
         var (verify, qr) = await StampAndReadAsync(service);
 
-        Assert.StartsWith($"http://127.0.0.1:{port}/v/", verify, StringComparison.Ordinal);
-        Assert.Equal(verify, qr, ignoreCase: true);
+        Assert.StartsWith($"HTTP://127.0.0.1:{port}/V/", verify, StringComparison.Ordinal);
+        Assert.Equal(verify, qr);
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public sealed class PublicAddressTests(SqliteBackend backend) : IClassFixture<Sq
 
         var (verify, qr) = await StampAndReadAsync(service);
 
-        Assert.StartsWith("https://meterai.contoh.id/v/", verify, StringComparison.Ordinal);
-        Assert.Equal(verify, qr, ignoreCase: true);
+        Assert.StartsWith("HTTPS://METERAI.CONTOH.ID/V/", verify, StringComparison.Ordinal);
+        Assert.Equal(verify, qr);
     }
 
     [Fact]
