@@ -60,11 +60,11 @@ internal sealed class IncrementWriter : IDisposable
     }
 
     /// <summary>
-    /// Most free entries a repaired file's section lists for numbers nothing defines (20 bytes each in a table: 20 MB).
+    /// Most free entries a repaired file's section lists for numbers nothing defines (20 bytes each in a table: 2 MB).
     /// Past it (a damaged file naming object 8,000,000 beside a few hundred others) the unused numbers are left out,
     /// as subsections may skip them, rather than making the section hundreds of megabytes long.
     /// </summary>
-    public const int MaxFreeEntries = 1_000_000;
+    public const int MaxFreeEntries = 100_000;
 
     /// <summary>
     /// Writes the section of a repaired file: every object that exists — the increment's own where it rewrote them,
