@@ -105,8 +105,8 @@ public sealed class FuzzRunner(IReadOnlyList<byte[]> seeds, ISigner signer, Func
 
     private (FuzzVerdict, string) StampAndCheck(byte[] bytes)
     {
-        // The fixed place: the ink scan on object-stream bombs adds up to a second of the process's CPU (its GC) to a
-        // case, past the case's bound; the scan's own bounds are tested in StampPlacementContract.
+        // The fixed place: the fuzz bounds the stamp's own work; the ink scan's bounds are tested on their own
+        // (StampPlacementContract, a page built to make the scan expensive).
         var geometry = PageInspector.Describe(new MemoryStream(bytes, writable: false), 1);
         var rect = geometry.IsOk ? geometry.Value.BottomRight(DefaultStampSize.Width, DefaultStampSize.Height, DefaultStampSize.Margin) : new PdfRect(10, 10, 150, 100);
         var request = new StampRequest { Serial = SerialNumber.New(), Rectangle = rect, SigningTime = DateTimeOffset.UtcNow };
