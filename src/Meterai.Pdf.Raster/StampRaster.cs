@@ -62,22 +62,10 @@ public static class StampRaster
             var module = layout.Qr.Width / n;
             using (var modules = new SKPathBuilder())
             {
-                for (var row = 0; row < n; row++)
+                foreach (var run in picture.DarkRuns())
                 {
-                    var col = 0;
-                    while (col < n)
-                    {
-                        if (!picture.IsDark(col, row))
-                        {
-                            col++;
-                            continue;
-                        }
-
-                        var start = col;
-                        while (col < n && picture.IsDark(col, row)) col++;
-                        var top = layout.Qr.Top - row * module;
-                        modules.AddRect(Rect(new StampBox(layout.Qr.X + start * module, top - module, (col - start) * module, module)), SKPathDirection.Clockwise);
-                    }
+                    var top = layout.Qr.Top - run.Row * module;
+                    modules.AddRect(Rect(new StampBox(layout.Qr.X + run.Start * module, top - module, run.Length * module, module)), SKPathDirection.Clockwise);
                 }
 
                 fill.Color = Colour(layout.QrInk);

@@ -79,25 +79,12 @@ internal static class StampPdfPainter
         w.Number(box.X + inset);
         w.Number(box.Y + inset);
         w.Raw("cm\n"u8);
-        for (var row = 0; row < n; row++)
+        foreach (var run in picture.DarkRuns())
         {
-            var y = n - 1 - row; // rows run top-down, PDF's y axis bottom-up
-            var col = 0;
-            while (col < n)
-            {
-                if (!picture.IsDark(col, row))
-                {
-                    col++;
-                    continue;
-                }
-
-                var start = col;
-                while (col < n && picture.IsDark(col, row)) col++;
-                w.Integer(start);
-                w.Integer(y);
-                w.Integer(col - start);
-                w.Raw("1 re\n"u8);
-            }
+            w.Integer(run.Start);
+            w.Integer(n - 1 - run.Row); // rows run top-down, PDF's y axis bottom-up
+            w.Integer(run.Length);
+            w.Raw("1 re\n"u8);
         }
 
         w.Raw("f\nQ\n"u8);

@@ -34,6 +34,9 @@ public sealed class StampPicture
     public bool IsDark(int column, int row) =>
         !Layout.Hole.Contains(column, row) && _matrix[row + Layout.QrTrim][column + Layout.QrTrim];
 
+    /// <summary>The drawn modules as horizontal runs, row by row (what the backends fill).</summary>
+    public QrRuns DarkRuns() => new(this);
+
     /// <param name="serial">The stamp's serial number, drawn in full.</param>
     /// <param name="verifyUrl">What the QR code encodes: <c>{PUBLIC BASE URL}/V/{serial}</c> (/v/ also accepted).</param>
     /// <param name="width">Width of the stamp as the reader sees it upright, in points (rounded to 1/1000 pt).</param>

@@ -1,4 +1,4 @@
-namespace Meterai.Pdf.Ink;
+namespace Meterai.Pdf.Filters;
 
 /// <summary>/LZWDecode (§7.4.4): still found in content streams of files written before Flate was common.</summary>
 internal static class Lzw
@@ -40,9 +40,9 @@ internal static class Lzw
                 byte[] entry;
                 if (code < table.Count) entry = table[code];
                 else if (code == table.Count && previous is not null) entry = [.. previous, previous[0]];
-                else throw new InkUnknownException("an LZW content stream is corrupt");
+                else throw PdfFormatException.Malformed("an LZW stream is corrupt");
                 output.AddRange(entry);
-                if (output.Count > maxOutput) throw new InkBudgetException($"a content stream decodes to more than {maxOutput} bytes");
+                if (output.Count > maxOutput) throw PdfFormatException.Limit($"a stream decodes to more than {maxOutput} bytes");
                 if (previous is not null && table.Count < 4096) table.Add([.. previous, entry[0]]);
                 previous = entry;
                 var next = table.Count + (earlyChange ? 1 : 0);

@@ -1,4 +1,4 @@
-namespace Meterai.Pdf.Ink;
+namespace Meterai.Pdf.Filters;
 
 /// <summary>/ASCIIHexDecode and /ASCII85Decode (§7.4.2, §7.4.3), lenient about white space and a missing end marker.</summary>
 internal static class AsciiFilters
