@@ -18,12 +18,20 @@ internal static class StampImageEndpoint
 {
     public const string SizeInvalid = "image_size_invalid";
     public const string FormatInvalid = "image_format_invalid";
+    public const string RateLimited = "image_rate_limited";
     private const int DefaultPixels = 183; // 62 pt at about 212 dpi: a sharp preview at twice a screen's scale
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/serials/{serial}/image", async (string serial, string? size, string? format, HttpContext http, ISerialStore serials, IssuerKeys keys, CancellationToken ct) =>
+        api.MapGet("/serials/{serial}/image", async (string serial, string? size, string? format, HttpContext http, ISerialStore serials, IssuerKeys keys, StampImageRateLimit rate, CancellationToken ct) =>
             {
+                var caller = http.Caller();
+                if (rate.Refuse(caller.Kind + ":" + caller.Id) is { } wait)
+                {
+                    return ApiProblem.WithRetryAfter(ApiProblem.Of(StatusCodes.Status429TooManyRequests, RateLimited,
+                        "this caller asked for more stamp pictures than it may per minute: retry after the time in Retry-After"), wait);
+                }
+
                 var parsed = SerialNumber.Parse(serial);
                 if (!parsed.IsOk) return ApiProblem.Of(parsed.Error);
                 var pixels = DefaultPixels;
@@ -39,7 +47,7 @@ internal static class StampImageEndpoint
                 }
 
                 var record = await serials.GetAsync(parsed.Value, ct);
-                if (record is null || record.State == SerialState.Released || !MayRead(http.Caller(), record)) return NotFound();
+                if (record is null || record.State == SerialState.Released || !MayRead(caller, record)) return NotFound();
 
                 var options = keys.Engine.Options;
                 var picture = StampPicture.Create(parsed.Value, options.VerifyUrl(parsed.Value), DefaultStampSize.Width, DefaultStampSize.Height, options.Emblem);
@@ -55,7 +63,8 @@ internal static class StampImageEndpoint
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .Problems(400, SerialErrors.InvalidLength, SerialErrors.InvalidCharacter, SerialErrors.InvalidCheckCharacter, SizeInvalid, FormatInvalid)
             .Problems(401, IdentityErrors.TokenCodes)
-            .Problems(404, SerialRegistryErrors.NotFound);
+            .Problems(404, SerialRegistryErrors.NotFound)
+            .Problems(429, RateLimited);
     }
 
     private static bool MayRead(Principal caller, SerialRecord record) =>

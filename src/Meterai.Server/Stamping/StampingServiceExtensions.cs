@@ -16,6 +16,7 @@ public static class StampingServiceExtensions
         s.AddSingleton<IStampStore>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().Stamps);
         s.AddSingleton<IStampJournal>(sp => sp.GetRequiredService<Storage.MeteraiDatabase>().StampJournal);
         s.AddSingleton(StampSettings.Read(builder.Configuration));
+        s.AddSingleton<StampImageRateLimit>();
         s.AddSingleton(StampBudgets.Read(builder.Configuration));
         // Checked here, before anything listens: a Production node without its public address refuses to start.
         var publicBase = PublicAddress.Read(builder.Configuration, builder.Environment);
@@ -43,6 +44,7 @@ public static class StampingServiceExtensions
             "internal_error", SigningErrors.TimestampUnavailableCode, SigningErrors.TimestampRejectedCode, SigningErrors.TimestampInvalidCode,
             SigningErrors.TimestampTooLargeCode, PdfErrorCodes.SignatureTooLarge, SigningErrors.SignatureInvalidCode);
         ErrorStatus.Register(StatusCodes.Status404NotFound, StampErrors.NotFound);
+        ErrorStatus.Register(StatusCodes.Status429TooManyRequests, StampImageEndpoint.RateLimited);
         ErrorStatus.Register(StatusCodes.Status429TooManyRequests, StampErrors.TooManyInProgress);
         ErrorStatus.Register(StatusCodes.Status409Conflict, StampErrors.InProgress, StampErrors.NotCompleted);
         ErrorStatus.Register(StatusCodes.Status410Gone, StampErrors.FilePurged);

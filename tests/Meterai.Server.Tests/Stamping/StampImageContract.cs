@@ -76,6 +76,29 @@ public abstract class StampImageContract(DatabaseBackend backend)
         Assert.Equal(HttpStatusCode.OK, audited.StatusCode);
     }
 
+    [Fact]
+    public async Task A_caller_asking_for_pictures_in_a_burst_is_held_to_its_rate_and_others_are_not()
+    {
+        // A 1024 px PNG costs some fifty stamps' worth of processor time: the rate is counted per caller before drawing.
+        await using var service = await TestService.StartAsync(backend, null, "Stamping:ImagesPerCallerPerMinute=3");
+        var one = await World.CreateAsync(service, sell: 1);
+        var serial = await StampAsync(service, one);
+        var auditor = await service.OperatorTokenAsync(OperatorRole.Auditor);
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => GetAsync(service, $"/api/v1/serials/{serial}/image?size=1024", one.ChannelToken)));
+        Assert.Equal(3, burst.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var refused = burst.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.Equal(3, refused.Count);
+        foreach (var r in refused)
+        {
+            Assert.NotNull(r.Headers.RetryAfter);
+            await ProblemAssert.IsAsync(r, 429, StampImageEndpoint.RateLimited);
+        }
+
+        using var other = await GetAsync(service, $"/api/v1/serials/{serial}/image", auditor);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
     private static async Task<string> StampAsync(TestService service, World world)
     {
         using var stamped = await StampClient.StampAsync(service.Http, world.ChannelToken, Guid.NewGuid().ToString(), TestPdf.Create(), world.Fields());
